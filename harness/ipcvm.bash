@@ -1,0 +1,171 @@
+# ipcvm.bash - what every case file loads: get a family's observations once
+# (recorded fresh, or from IPCVM_RESULTS), then judge them one claim at a
+# time with a failure that says what it compared.
+#
+#   setup_file() { observe pipe; }     record or locate pipe.obs, check it
+#   setup()      { require_observations; }
+#   @test "PIPE-X: ... (pipe(7))" { expect pipe.x = EAGAIN; }
+#
+# Bash, because Bats is.
+
+: "${IPCVM_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
+for lib in bats-support bats-assert bats-file; do
+	if [[ ! -f ${IPCVM_BATS_LIBDIR:-/usr/lib/bats}/$lib/load.bash ]]; then
+		echo "$lib not found in ${IPCVM_BATS_LIBDIR:-/usr/lib/bats}: run through make check, or set IPCVM_BATS_LIBDIR" >&2
+		exit 1
+	fi
+	load "${IPCVM_BATS_LIBDIR:-/usr/lib/bats}/$lib/load"
+done
+unset lib
+
+# ---- getting the observations (setup_file) ------------------------------
+
+# observe FAMILY: judge $IPCVM_RESULTS/FAMILY.obs when IPCVM_RESULTS is set,
+# else run the FAMILY probe now into $IPCVM_RUN_DIR.  Any problem with the
+# run is kept in IPCVM_PROBLEM for require_observations to report: a broken
+# run fails every case of the family, it never passes or vanishes.
+observe() {
+	local family=$1 dir problems
+	export IPCVM_FAMILY=$family IPCVM_PROBLEM=
+	if [[ -n ${IPCVM_RESULTS:-} ]]; then
+		dir=$IPCVM_RESULTS
+		export IPCVM_ORIGIN="recorded run $dir"
+	else
+		dir=${IPCVM_RUN_DIR:-$BATS_FILE_TMPDIR/run}
+		export IPCVM_ORIGIN="fresh run in $dir"
+		if [[ -z ${IPCVM_PROBEDIR:-} ]]; then
+			IPCVM_PROBLEM="IPCVM_PROBEDIR is not set: run the cases through make check, or set it to the build's probes/ directory"
+			return 0
+		fi
+		# the probe's own complaint goes to stderr, shown with the failure
+		"$IPCVM_SRCDIR/harness/ipcvm" record --out "$dir" "$family" 2>"$BATS_FILE_TMPDIR/record.err" || true
+	fi
+	export IPCVM_OBS=$dir/$family.obs IPCVM_META=$dir/meta.env
+	if ! problems=$("$IPCVM_SRCDIR/harness/ipcvm" validate "$dir" "$family" 2>&1); then
+		IPCVM_PROBLEM="the $family observations cannot be judged:
+$problems"
+		if [[ -s $BATS_FILE_TMPDIR/record.err ]]; then
+			IPCVM_PROBLEM+="
+recording said: $(cat "$BATS_FILE_TMPDIR/record.err")"
+		fi
+	fi
+}
+
+# setup(): fail or skip a case whose family's run is broken or skipped.
+require_observations() {
+	if [[ -n ${IPCVM_PROBLEM:-} ]]; then
+		fail "$IPCVM_PROBLEM"
+	fi
+	case $(lookup probe.status) in
+	recorded) ;;
+	skipped) skip "the $IPCVM_FAMILY probe skipped: $(lookup skip.reason | tr - ' ')" ;;
+	error)
+		fail "the $IPCVM_FAMILY probe hit a hard error in its own setup: $(lookup error.call) failed with $(lookup error.errno) at $(lookup error.where) (kernel $(meta kernel_release))" ;;
+	*) fail "$IPCVM_OBS: unknown probe.status" ;;
+	esac
+}
+
+# ---- reading ------------------------------------------------------------
+
+# lookup NAME: the recorded value, or status 1 when NAME was not recorded
+lookup() {
+	awk -v k="$1" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); found = 1; exit }
+		END { exit !found }' "$IPCVM_OBS"
+}
+
+# meta KEY: a meta.env value, quotes removed
+meta() {
+	awk -v k="$1" 'index($0, k "=") == 1 { v = substr($0, length(k) + 2)
+		if (v ~ /^\047.*\047$/) { v = substr(v, 2, length(v) - 2); gsub(/\047\\\\\047\047/, "\047", v) }
+		print v; found = 1; exit }
+		END { exit !found }' "$IPCVM_META"
+}
+
+# obs NAME: the value of an observation a case computes with; a missing one
+# fails the case, a SKIPped one skips it
+obs() {
+	local v
+	if ! v=$(lookup "$1"); then
+		fail "$1 was not recorded in $IPCVM_OBS: the probe does not measure it (claim: $BATS_TEST_DESCRIPTION)"
+	fi
+	if [[ $v == SKIP ]]; then
+		skip "$1 was not measured: $(lookup "$1.why" | tr - ' ')"
+	fi
+	printf '%s\n' "$v"
+}
+
+# ---- judging --------------------------------------------------------------
+
+# expect NAME OP VALUE [WHY]
+#   OP is = or != (text), -eq -ne -lt -le -gt -ge (integers), or
+#   "in" with VALUE a comma-separated list of allowed values.
+# On failure prints the claim, what was compared, what was observed and on
+# which kernel.
+expect() {
+	local name=$1 op=$2 want=$3 why=${4:-} got held
+	got=$(obs "$name") || return 1
+	case $op in
+	=) [[ $got == "$want" ]] && held=1 ;;
+	!=) [[ $got != "$want" ]] && held=1 ;;
+	-eq | -ne | -lt | -le | -gt | -ge)
+		if ! [[ $got =~ ^-?[0-9]+$ ]]; then
+			why="observed value is not a number${why:+; $why}"
+		elif ! [[ $want =~ ^-?[0-9]+$ ]]; then
+			fail "expect: the expected value '$want' is not a number (bug in the case)"
+		elif test "$got" "$op" "$want"; then
+			held=1
+		fi ;;
+	in) [[ ,$want, == *",$got,"* ]] && held=1 ;;
+	*) fail "expect: unknown comparison '$op' (bug in the case)" ;;
+	esac
+	[[ -n ${held:-} ]] && return 0
+	claim_fails "$name" "$op $want" "$got" "$why"
+}
+
+# claim_fails NAME WANTED OBSERVED [WHY]: the standard failure report
+claim_fails() {
+	{
+		echo "-- claim does not hold --"
+		batslib_print_kv_single 9 \
+			claim "$BATS_TEST_DESCRIPTION" \
+			expected "$1 $2" \
+			observed "$1=$3"
+		[[ -n ${4:-} ]] && batslib_print_kv_single 9 why "$4"
+		batslib_print_kv_single 9 \
+			kernel "$(meta kernel_release) $(meta machine) ($(meta kernel_version))" \
+			run "$IPCVM_ORIGIN"
+		echo "--"
+	} >&2
+	return 1
+}
+
+# ---- prerequisites ----------------------------------------------------------
+
+# has_cap NAME: the recording process held capability NAME (capabilities(7))
+has_cap() {
+	local bit
+	case $1 in
+	CAP_IPC_LOCK) bit=14 ;;
+	CAP_IPC_OWNER) bit=15 ;;
+	CAP_SYS_ADMIN) bit=21 ;;
+	CAP_SYS_RESOURCE) bit=24 ;;
+	CAP_SETUID) bit=7 ;;
+	CAP_SETGID) bit=6 ;;
+	*) fail "has_cap: unknown capability $1 (bug in the case)" ;;
+	esac
+	(((16#$(meta cap_eff) >> bit) & 1))
+}
+
+# kernel_at_least X.Y: the recorded kernel is X.Y or newer
+kernel_at_least() {
+	local have want=$1 hmaj hmin wmaj wmin
+	have=$(meta kernel_release)
+	IFS=. read -r hmaj hmin _ <<<"${have%%-*}"
+	IFS=. read -r wmaj wmin _ <<<"$want"
+	((hmaj > wmaj || (hmaj == wmaj && ${hmin%%[!0-9]*} >= wmin)))
+}
+
+# require_kernel X.Y WHAT: skip unless the recorded kernel is X.Y or newer
+require_kernel() {
+	kernel_at_least "$1" || skip "$2 needs Linux $1 or newer; this run is $(meta kernel_release)"
+}

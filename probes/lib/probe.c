@@ -1,0 +1,653 @@
+/*
+ * probe.c - the shared half of every probe: see probe.h for the contract.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/prctl.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probe.h"
+#include "names.h"
+
+/* the probe's own process: the only one that writes observations */
+static pid_t main_pid;
+
+/* ---- deadlines ------------------------------------------------------- */
+
+static int env_ms(const char *var, int dflt)
+{
+	const char *s = getenv(var);
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return dflt;
+	v = strtol(s, &end, 10);
+	if (*end || v <= 0 || v > 600000)
+		return dflt;
+	return (int)v;
+}
+
+int block_ms(void)
+{
+	return env_ms("IPCVM_BLOCK_MS", 100);
+}
+
+int hang_ms(void)
+{
+	return env_ms("IPCVM_HANG_MS", 10000);
+}
+
+static volatile sig_atomic_t deadline_fired;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	deadline_fired = 1;
+}
+
+void deadline_start(int ms)
+{
+	struct sigaction sa;
+	struct itimerval it;
+
+	deadline_fired = 0;
+	if (ms <= 0)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: interrupt the call */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	it.it_value.tv_sec = ms / 1000;
+	it.it_value.tv_usec = (ms % 1000) * 1000;
+	/* repeat every 50 ms in case the first one came before the call */
+	it.it_interval.tv_sec = 0;
+	it.it_interval.tv_usec = 50000;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+int deadline_stop(void)
+{
+	struct itimerval it;
+	int saved = errno;
+
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	errno = saved;
+	return deadline_fired;
+}
+
+int outcome_blocked(struct outcome o)
+{
+	return o.ret == -1 && o.err == EINTR && o.timed_out;
+}
+
+/* ---- observations ---------------------------------------------------- */
+
+/* names seen so far: a probe that writes one twice has a bug */
+#define MAX_OBS 2048
+static char *seen[MAX_OBS];
+static int nseen;
+
+static int valid_name(const char *s)
+{
+	if (!*s || !islower((unsigned char)*s))
+		return 0;
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
+		      *s == '_' || *s == '.'))
+			return 0;
+	return 1;
+}
+
+/* symbolic, numeric or a-dashed-phrase: never free text */
+static int valid_value(const char *s)
+{
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || strchr("_.:/+-", *s)))
+			return 0;
+	return 1;
+}
+
+static void emit(const char *name, const char *value)
+{
+	char line[512];
+	int n;
+
+	if (getpid() != main_pid) {
+		static const char m[] = "a helper process tried to write an observation\n";
+		write_all(STDERR_FILENO, m, sizeof(m) - 1);
+		_exit(EXIT_HARD_ERROR);
+	}
+	if (!valid_name(name) || !valid_value(value))
+		probe_fail_at("observation name or value out of vocabulary",
+			      EINVAL, name, 0);
+	for (int i = 0; i < nseen; i++)
+		if (strcmp(seen[i], name) == 0)
+			probe_fail_at("observation written twice", EEXIST,
+				      name, 0);
+	if (nseen < MAX_OBS)
+		seen[nseen++] = strdup(name);
+	n = snprintf(line, sizeof(line), "%s=%s\n", name, value);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		probe_fail_at("observation line too long", E2BIG, name, 0);
+	/* one write per line, unbuffered: nothing to duplicate across fork,
+	 * and a crash leaves every line written before it */
+	if (write_all(STDOUT_FILENO, line, (size_t)n) != n)
+		_exit(EXIT_HARD_ERROR);
+}
+
+/* The observation name is PROBE_NAME "." suffix for the family's own
+ * lines, except for the probe.* and skip.* / error.* status lines. */
+static void emit_family(const char *suffix, const char *value)
+{
+	char name[320];
+
+	snprintf(name, sizeof(name), "%s.%.256s", PROBE_NAME, suffix);
+	emit(name, value);
+}
+
+void obs_str(const char *name, const char *value)
+{
+	emit_family(name, value);
+}
+
+void obs_int(const char *name, long long value)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%lld", value);
+	emit_family(name, v);
+}
+
+void obs_bool(const char *name, int yes)
+{
+	emit_family(name, yes ? "yes" : "no");
+}
+
+void obs_errno(const char *name, int err)
+{
+	emit_family(name, err ? errno_name(err) : "OK");
+}
+
+void obs_signal(const char *name, int sig)
+{
+	emit_family(name, sig ? signal_name(sig) : "none");
+}
+
+void obs_skip(const char *name, const char *why)
+{
+	char why_name[300];
+
+	emit_family(name, "SKIP");
+	snprintf(why_name, sizeof(why_name), "%.250s.why", name);
+	emit_family(why_name, why);
+}
+
+void obs_outcome(const char *name, struct outcome o)
+{
+	if (outcome_blocked(o))
+		emit_family(name, "TIMEOUT");
+	else if (o.ret == -1)
+		emit_family(name, errno_name(o.err));
+	else
+		emit_family(name, "OK");
+}
+
+void obs_outcome_count(const char *name, struct outcome o)
+{
+	if (o.ret == -1)
+		obs_outcome(name, o);
+	else
+		obs_int(name, o.ret);
+}
+
+/* ---- cleanup registry ------------------------------------------------ */
+
+enum undo_kind { UNDO_NONE, UNDO_UNLINK, UNDO_RMDIR, UNDO_MSGQ, UNDO_SHM,
+		 UNDO_SEM, UNDO_CHILD };
+
+struct undo {
+	enum undo_kind kind;
+	pid_t owner;
+	int id;			/* IPC id, fd or pid */
+	char path[PATH_MAX];
+};
+
+#define MAX_UNDO 256
+static struct undo undo[MAX_UNDO];
+static volatile sig_atomic_t nundo;
+
+static void block_signals(sigset_t *old)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, old);
+}
+
+static void restore_signals(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+static void push(enum undo_kind kind, int id, const char *path)
+{
+	sigset_t old;
+	struct undo *u;
+
+	block_signals(&old);
+	if (nundo == MAX_UNDO) {
+		restore_signals(&old);
+		probe_fail("cleanup registry full", ENOSPC);
+	}
+	u = &undo[nundo];
+	u->kind = kind;
+	u->owner = getpid();
+	u->id = id;
+	u->path[0] = '\0';
+	if (path)
+		snprintf(u->path, sizeof(u->path), "%s", path);
+	nundo++;
+	restore_signals(&old);
+}
+
+static void forget(enum undo_kind kind, int id, const char *path)
+{
+	sigset_t old;
+
+	block_signals(&old);
+	for (int i = nundo - 1; i >= 0; i--)
+		if (undo[i].kind == kind && undo[i].owner == getpid() &&
+		    (path ? strcmp(undo[i].path, path) == 0 : undo[i].id == id)) {
+			undo[i].kind = UNDO_NONE;
+			break;
+		}
+	restore_signals(&old);
+}
+
+void cleanup_unlink(const char *path) { push(UNDO_UNLINK, -1, path); }
+void cleanup_rmdir(const char *path) { push(UNDO_RMDIR, -1, path); }
+void cleanup_msgq(int id) { push(UNDO_MSGQ, id, NULL); }
+void cleanup_shm(int id) { push(UNDO_SHM, id, NULL); }
+void cleanup_sem(int id) { push(UNDO_SEM, id, NULL); }
+void cleanup_done_path(const char *path) { forget(UNDO_UNLINK, -1, path); }
+
+void cleanup_done_ipc(int id)
+{
+	forget(UNDO_MSGQ, id, NULL);
+	forget(UNDO_SHM, id, NULL);
+	forget(UNDO_SEM, id, NULL);
+}
+
+/* async-signal-safe: only system calls, newest entry first */
+static void run_cleanup(void)
+{
+	pid_t self = getpid();
+	int saved = errno;
+
+	for (int i = nundo - 1; i >= 0; i--) {
+		struct undo *u = &undo[i];
+
+		if (u->owner != self || u->kind == UNDO_NONE)
+			continue;
+		switch (u->kind) {
+		case UNDO_UNLINK: unlink(u->path); break;
+		case UNDO_RMDIR: rmdir(u->path); break;
+		case UNDO_MSGQ: msgctl(u->id, IPC_RMID, NULL); break;
+		case UNDO_SHM: shmctl(u->id, IPC_RMID, NULL); break;
+		case UNDO_SEM: semctl(u->id, 0, IPC_RMID); break;
+		case UNDO_CHILD:
+			kill(u->id, SIGKILL);
+			while (waitpid(u->id, NULL, 0) == -1 && errno == EINTR)
+				;
+			break;
+		case UNDO_NONE: break;
+		}
+		u->kind = UNDO_NONE;
+	}
+	errno = saved;
+}
+
+static void on_fatal_signal(int sig)
+{
+	run_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static char scratch[PATH_MAX];
+
+const char *scratch_dir(void)
+{
+	const char *tmp;
+
+	if (scratch[0])
+		return scratch;
+	tmp = getenv("TMPDIR");
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	snprintf(scratch, sizeof(scratch), "%s/ipcvm-%s.XXXXXX", tmp,
+		 PROBE_NAME);
+	if (!mkdtemp(scratch)) {
+		scratch[0] = '\0';
+		probe_fail("mkdtemp", errno);
+	}
+	/* registered first, so it is undone last, after what it holds */
+	cleanup_rmdir(scratch);
+	return scratch;
+}
+
+void scratch_path(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", scratch_dir(), name);
+}
+
+/* ---- exits ------------------------------------------------------------- */
+
+/* the failing call as a token: "pipe(fds)" -> "pipe" */
+static const char *call_token(const char *call)
+{
+	static char tok[64];
+	size_t n = 0;
+
+	while (call[n] && n < sizeof(tok) - 1 &&
+	       (isalnum((unsigned char)call[n]) || call[n] == '_'))
+		n++;
+	memcpy(tok, call, n);
+	tok[n] = '\0';
+	return n ? tok : "unknown";
+}
+
+void probe_fail_at(const char *call, int err, const char *file, int line)
+{
+	char where[300];
+	char msg[600];
+	int n;
+
+	/* a human line on stderr, the machine lines on stdout */
+	n = snprintf(msg, sizeof(msg), "%s: hard error: %s: %s (%s) at %s:%d\n",
+		     PROBE_NAME, call, strerror(err), errno_name(err), file,
+		     line);
+	if (n > 0)
+		write_all(STDERR_FILENO, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+	if (getpid() != main_pid) {	/* a helper: its parent observes */
+		run_cleanup();
+		_exit(EXIT_HARD_ERROR);
+	}
+	snprintf(where, sizeof(where), "%s:%d", file, line);
+	for (char *p = where; *p; p++)
+		if (!(isalnum((unsigned char)*p) || strchr("_.:/+-", *p)))
+			*p = '_';
+	emit("error.call", call_token(call));
+	emit("error.errno", errno_name(err));
+	emit("error.where", where);
+	emit("probe.status", "error");
+	run_cleanup();
+	_exit(EXIT_HARD_ERROR);
+}
+
+void probe_skip(const char *reason)
+{
+	emit("skip.reason", reason);
+	emit("probe.status", "skipped");
+	run_cleanup();
+	_exit(EXIT_SKIP);
+}
+
+/* ---- helper processes -------------------------------------------------- */
+
+static void become_child(void)
+{
+	struct sigaction sa;
+
+	/* the child owns nothing yet: the parent's entries stay the parent's */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+pid_t spawn(int (*fn)(void *), void *arg)
+{
+	pid_t parent = getpid();
+	pid_t pid;
+	sigset_t old;
+
+	block_signals(&old);
+	pid = fork();
+	if (pid == -1) {
+		restore_signals(&old);
+		probe_fail("fork", errno);
+	}
+	if (pid == 0) {
+		become_child();
+		restore_signals(&old);
+		if (getppid() != parent)	/* parent died before prctl */
+			_exit(EXIT_HARD_ERROR);
+		nundo = 0;
+		int rc = fn(arg);
+		run_cleanup();
+		_exit(rc);
+	}
+	push(UNDO_CHILD, pid, NULL);
+	restore_signals(&old);
+	return pid;
+}
+
+pid_t spawn_peer(const char *role, const char *const args[])
+{
+	const char *argv[16];
+	int argc = 0;
+	pid_t parent = getpid();
+	pid_t pid;
+	sigset_t old;
+
+	argv[argc++] = PROBE_NAME;
+	argv[argc++] = "--peer";
+	argv[argc++] = role;
+	for (int i = 0; args && args[i] && argc < 15; i++)
+		argv[argc++] = args[i];
+	argv[argc] = NULL;
+
+	block_signals(&old);
+	pid = fork();
+	if (pid == -1) {
+		restore_signals(&old);
+		probe_fail("fork", errno);
+	}
+	if (pid == 0) {
+		become_child();
+		restore_signals(&old);
+		if (getppid() != parent)
+			_exit(EXIT_HARD_ERROR);
+		/* a session of its own, and no descriptor but stdio */
+		setsid();
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+		execv("/proc/self/exe", (char *const *)argv);
+		_exit(127);
+	}
+	push(UNDO_CHILD, pid, NULL);
+	restore_signals(&old);
+	return pid;
+}
+
+int reap(pid_t pid, int ms)
+{
+	struct outcome o;
+	int status = 0;
+
+	do
+		o = TRY(ms, waitpid(pid, &status, 0));
+	while (o.ret == -1 && o.err == EINTR && !o.timed_out);
+	if (o.ret != pid) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		forget(UNDO_CHILD, pid, NULL);
+		return -1;
+	}
+	forget(UNDO_CHILD, pid, NULL);
+	return status;
+}
+
+int status_code(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* ---- small helpers ----------------------------------------------------- */
+
+long long read_ll_file(const char *path)
+{
+	char buf[64];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtoll(buf, NULL, 10);
+}
+
+ssize_t write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+
+		if (n == -1 && errno == EINTR && !deadline_fired)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, p + done, len - done);
+
+		if (n == -1 && errno == EINTR && !deadline_fired)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+void signal_byte(int fd)
+{
+	char c = '!';
+
+	if (write_all(fd, &c, 1) != 1)
+		probe_fail("write of a sync byte", errno);
+}
+
+int wait_byte(int fd, int ms)
+{
+	char c;
+	struct outcome o = TRY(ms, read(fd, &c, 1));
+
+	if (o.ret == 1)
+		return 1;
+	if (o.ret == 0)
+		return 0;
+	return -1;
+}
+
+int have_cap(int bit)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "re");
+	unsigned long long eff = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return (eff >> bit) & 1;
+}
+
+long page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: %s\n"
+		"Records the %s observations of this kernel on standard output\n"
+		"(name=value lines; see DESIGN.md).  Exit 0 recorded, 77 skipped,\n"
+		"99 hard error.  It takes no arguments.\n",
+		PROBE_NAME, PROBE_NAME);
+}
+
+int main(int argc, char **argv)
+{
+	/* SIGPIPE too: a probe whose reader went away still cleans up */
+	static const int fatal[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal_signal;
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		sigaction(fatal[i], &sa, NULL);
+	if (argc >= 3 && strcmp(argv[1], "--peer") == 0) {
+		for (const struct peer_role *r = probe_peers; r->name; r++)
+			if (strcmp(r->name, argv[2]) == 0)
+				return r->run(argc - 2, argv + 2);
+		fprintf(stderr, "%s: unknown peer role '%s'\n", PROBE_NAME,
+			argv[2]);
+		return EXIT_HARD_ERROR;
+	}
+	main_pid = getpid();	/* only the probe itself writes observations */
+	if (argc != 1) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", PROBE_NAME,
+			argv[1]);
+		usage();
+		return EXIT_HARD_ERROR;
+	}
+	probe_main();
+	emit("probe.status", "recorded");
+	run_cleanup();
+	return EXIT_RECORDED;
+}

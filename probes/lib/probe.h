@@ -1,0 +1,173 @@
+/*
+ * probe.h - what every ipcvm probe shares: observation output, bounded
+ * blocking, a cleanup registry, helper processes and automake exit codes.
+ *
+ * A probe does things to the kernel and writes down what the kernel answered,
+ * one `name=value` line per observation on standard output.  It never decides
+ * pass or fail: the Bats cases do that (see DESIGN.md).
+ *
+ * Value vocabulary (the cases rely on it):
+ *   OK          the call succeeded (its return value did not matter)
+ *   EAGAIN ...  the call failed with this errno
+ *   TIMEOUT     the call was still blocked when its deadline passed
+ *   SIGPIPE ... a process was killed by this signal
+ *   123         a decimal integer, its unit in the name (_bytes, _pages...)
+ *   yes / no    a flag
+ *   SKIP        not measured; NAME.why= says why
+ */
+#ifndef IPCVM_PROBE_H
+#define IPCVM_PROBE_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* automake's test exit codes */
+#define EXIT_RECORDED 0
+#define EXIT_SKIP 77
+#define EXIT_HARD_ERROR 99
+
+/*
+ * Deadlines.  BLOCK_MS is how long a call must stay blocked before the probe
+ * calls it blocking; HANG_MS guards calls that are expected to return, so a
+ * broken kernel turns into a TIMEOUT observation instead of a hang.  Both can
+ * be raised for slow emulators with IPCVM_BLOCK_MS / IPCVM_HANG_MS.
+ */
+int block_ms(void);
+int hang_ms(void);
+
+/* ---- observations -------------------------------------------------- */
+
+void obs_str(const char *name, const char *value);
+void obs_int(const char *name, long long value);
+void obs_bool(const char *name, int yes);
+void obs_errno(const char *name, int err);	/* 0 -> OK */
+void obs_signal(const char *name, int sig);	/* 0 -> none */
+void obs_skip(const char *name, const char *why);
+
+/* The outcome of one possibly-blocking call. */
+struct outcome {
+	long ret;
+	int err;		/* errno when ret == -1 */
+	int timed_out;		/* the deadline fired while the call ran */
+};
+
+/* OK, the errno name, or TIMEOUT */
+void obs_outcome(const char *name, struct outcome o);
+/* the return value as a number, the errno name, or TIMEOUT */
+void obs_outcome_count(const char *name, struct outcome o);
+
+/*
+ * Run one expression under a deadline of MS milliseconds (0: no deadline).
+ * SIGALRM interrupts a blocked system call with EINTR; the timer repeats, so
+ * a signal that lands just before the call starts cannot leave it blocked.
+ */
+void deadline_start(int ms);
+int deadline_stop(void);	/* disarms; 1 if the deadline fired */
+#define TRY(ms, expr)                                            \
+	__extension__({                                          \
+		struct outcome o_;                               \
+		deadline_start(ms);                              \
+		errno = 0;                                       \
+		o_.ret = (long)(expr);                           \
+		o_.err = errno;                                  \
+		o_.timed_out = deadline_stop();                  \
+		o_;                                              \
+	})
+/* a call that blocked until its deadline, as opposed to one that failed */
+int outcome_blocked(struct outcome o);
+
+/* ---- hard errors and skips ------------------------------------------ */
+
+/* exit 99 naming the failing setup call, its errno and where it was made */
+__attribute__((noreturn)) void probe_fail_at(const char *call, int err,
+					     const char *file, int line);
+#define probe_fail(call, err) probe_fail_at((call), (err), __FILE__, __LINE__)
+/* for setup calls that return -1 on failure */
+#define SETUP(expr)                                                    \
+	__extension__({                                                \
+		long r_ = (long)(expr);                                \
+		if (r_ == -1)                                          \
+			probe_fail_at(#expr, errno, __FILE__, __LINE__); \
+		r_;                                                    \
+	})
+/* exit 77: the whole probe cannot run here; REASON is a-dashed-phrase */
+__attribute__((noreturn)) void probe_skip(const char *reason);
+
+/* ---- cleanup registry ----------------------------------------------- */
+/*
+ * Everything a probe makes is registered as it is made and undone on every
+ * exit path: normal exit, probe_fail, and SIGINT/SIGTERM/SIGHUP.  Entries
+ * belong to the process that registered them, so a forked child never
+ * removes its parent's objects.  Undo runs newest first.
+ */
+void cleanup_unlink(const char *path);
+void cleanup_rmdir(const char *path);
+void cleanup_msgq(int id);
+void cleanup_shm(int id);
+void cleanup_sem(int id);
+/* drop an entry that was already undone by hand (e.g. a queue removed by
+ * the claim under test) */
+void cleanup_done_path(const char *path);
+void cleanup_done_ipc(int id);
+
+/* a private 0700 directory made with mkdtemp, removed at exit */
+const char *scratch_dir(void);
+/* BUF = scratch_dir() "/" NAME */
+void scratch_path(char *buf, size_t size, const char *name);
+
+/* ---- helper processes ----------------------------------------------- */
+
+/*
+ * Fork a child that runs FN(ARG) and exits with its return value.  The child
+ * dies with its parent (PR_SET_PDEATHSIG), writes no observations, and is
+ * killed and reaped by the cleanup registry if still running at exit.
+ */
+pid_t spawn(int (*fn)(void *), void *arg);
+/*
+ * Start this probe again as a fresh program ("peer") that runs ROLE with
+ * ARGS: a process that shares no open file with the probe, only what it is
+ * told on its command line.  Same cleanup as spawn().
+ */
+pid_t spawn_peer(const char *role, const char *const args[]);
+/*
+ * Wait for PID up to MS milliseconds.  Returns its wait status, or -1 with
+ * the child killed and reaped if it had not ended by then.
+ */
+int reap(pid_t pid, int ms);
+/* exit code of a wait status, or 128 + signal */
+int status_code(int status);
+
+/* ---- the probe itself ----------------------------------------------- */
+
+struct peer_role {
+	const char *name;
+	int (*run)(int argc, char **argv);	/* argv[0] is the role name */
+};
+
+/*
+ * Each probe defines these.  PROBE_NAME is the family prefix of its
+ * observations; probe_main() records them and returns normally.
+ */
+extern const char PROBE_NAME[];
+extern const struct peer_role probe_peers[];	/* ends with {0} */
+void probe_main(void);
+
+/* ---- small helpers ---------------------------------------------------- */
+
+/* read a /proc or /sys file holding one integer; -1 if unreadable */
+long long read_ll_file(const char *path);
+/* write all of BUF, looping over short writes; -1 on error.  Under TRY(),
+ * a deadline that fires ends the loop (EINTR) instead of being retried. */
+ssize_t write_all(int fd, const void *buf, size_t len);
+/* read exactly LEN bytes unless EOF comes first; returns bytes read or -1
+ * (EINTR when a TRY() deadline fired) */
+ssize_t read_full(int fd, void *buf, size_t len);
+/* send/receive one byte over a pipe: used to keep helper processes in step */
+void signal_byte(int fd);
+int wait_byte(int fd, int ms);	/* 1 got it, 0 EOF, -1 timeout or error */
+/* is BIT set in this process's effective capabilities? */
+int have_cap(int bit);
+long page_size(void);
+
+#endif

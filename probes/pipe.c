@@ -1,0 +1,461 @@
+/*
+ * pipe.c - what the kernel does with anonymous pipes: ends, EOF, SIGPIPE,
+ * blocking and O_NONBLOCK, capacity and F_SETPIPE_SZ, PIPE_BUF atomicity,
+ * and the buffer that outlives its writer.  Records only; cases/pipe.bats
+ * judges.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+const char PROBE_NAME[] = "pipe";
+const struct peer_role probe_peers[] = { { 0 } };
+
+/* the notes' own example string and byte count */
+static const char notes_text[] = "hdsjdskjhdsjk";
+enum { NOTES_COUNT = 6 };
+
+static void make_pipe(int fds[2], int flags)
+{
+	SETUP(pipe2(fds, flags));
+}
+
+static void close_pipe(int fds[2])
+{
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static int flag_set(int fd, int cmd, int bit)
+{
+	return (SETUP(fcntl(fd, cmd)) & bit) != 0;
+}
+
+static void set_nonblock(int fd)
+{
+	SETUP(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK));
+}
+
+/* ---- ends: fd[0] reads, fd[1] writes (pipe(2)) ------------------------- */
+
+static void ends(void)
+{
+	int fds[2];
+	char c = 'x';
+
+	make_pipe(fds, O_NONBLOCK);
+	obs_outcome("ends.write_on_read_end", TRY(hang_ms(), write(fds[0], &c, 1)));
+	obs_outcome("ends.read_on_write_end", TRY(hang_ms(), read(fds[1], &c, 1)));
+	obs_outcome("lseek.read_end", TRY(0, lseek(fds[0], 0, SEEK_CUR)));
+	obs_outcome("lseek.write_end", TRY(0, lseek(fds[1], 0, SEEK_CUR)));
+
+	/* one pipe is one channel: a process that writes and then reads the
+	 * same pipe gets its own bytes back, which is why a reply needs a
+	 * second pipe */
+	char back[5] = "";
+	SETUP(write_all(fds[1], "ping", 4));
+	obs_outcome_count("one_channel.read_back_bytes",
+			  TRY(hang_ms(), read(fds[0], back, 4)));
+	obs_str("one_channel.read_back_data", strcmp(back, "ping") ? "other" : "ping");
+	close_pipe(fds);
+}
+
+/* ---- the notes' example: child writes 6 bytes, parent reads ------------ */
+
+static int notes_child(void *arg)
+{
+	int *fds = arg;
+
+	close(fds[0]);
+	if (write(fds[1], notes_text, NOTES_COUNT) != NOTES_COUNT)
+		return 1;
+	close(fds[1]);
+	return 0;
+}
+
+static void notes_example(void)
+{
+	int fds[2];
+	char buf[1024] = { 0 };
+	pid_t pid;
+
+	make_pipe(fds, 0);
+	pid = spawn(notes_child, fds);
+	close(fds[1]);
+	struct outcome o = TRY(hang_ms(), read(fds[0], buf, sizeof(buf)));
+	obs_outcome_count("notes_example.read_bytes", o);
+	obs_str("notes_example.data", o.ret > 0 ? buf : "none");
+	obs_int("notes_example.child_exit", status_code(reap(pid, hang_ms())));
+	close(fds[0]);
+}
+
+/* ---- two pipes make a full-duplex request/response --------------------- */
+
+struct duplex { int to_child[2], to_parent[2]; };
+
+static int duplex_child(void *arg)
+{
+	struct duplex *d = arg;
+	char req[5] = "", reply[9];
+
+	close(d->to_child[1]);
+	close(d->to_parent[0]);
+	if (read_full(d->to_child[0], req, 4) != 4)
+		return 1;
+	memcpy(reply, "got-", 4);
+	memcpy(reply + 4, req, 5);
+	return write_all(d->to_parent[1], reply, 8) == 8 ? 0 : 1;
+}
+
+static void duplex(void)
+{
+	struct duplex d;
+	char reply[9] = "";
+	pid_t pid;
+
+	make_pipe(d.to_child, 0);
+	make_pipe(d.to_parent, 0);
+	pid = spawn(duplex_child, &d);
+	close(d.to_child[0]);
+	close(d.to_parent[1]);
+	SETUP(write_all(d.to_child[1], "ping", 4));
+	struct outcome o = TRY(hang_ms(), read_full(d.to_parent[0], reply, 8));
+	obs_outcome_count("duplex.reply_bytes", o);
+	obs_str("duplex.reply", o.ret == 8 && strcmp(reply, "got-ping") == 0 ?
+		"got-ping" : "other");
+	reap(pid, hang_ms());
+	close(d.to_child[1]);
+	close(d.to_parent[0]);
+}
+
+/* ---- EOF only when every write end is closed --------------------------- */
+
+struct eof_case { int fds[2]; int hold[2]; };
+
+/* writes one byte and exits, closing its write end */
+static int write_and_exit(void *arg)
+{
+	struct eof_case *e = arg;
+
+	close(e->fds[0]);
+	return write(e->fds[1], "x", 1) == 1 ? 0 : 1;
+}
+
+/* writes one byte, then keeps its write end open until released */
+static int write_and_hold(void *arg)
+{
+	struct eof_case *e = arg;
+	char c;
+
+	close(e->fds[0]);
+	close(e->hold[1]);
+	if (write(e->fds[1], "x", 1) != 1)
+		return 1;
+	(void)!read(e->hold[0], &c, 1);	/* returns at the parent's EOF */
+	return 0;
+}
+
+static void eof(void)
+{
+	struct eof_case e;
+	char c;
+	pid_t pid;
+
+	/* every writer gone: the byte, then 0 */
+	make_pipe(e.fds, 0);
+	pid = spawn(write_and_exit, &e);
+	close(e.fds[1]);
+	TRY(hang_ms(), read(e.fds[0], &c, 1));
+	obs_outcome_count("eof.all_writers_closed.read", TRY(hang_ms(), read(e.fds[0], &c, 1)));
+	reap(pid, hang_ms());
+	close(e.fds[0]);
+
+	/* the reader kept its own inherited copy of the write end */
+	make_pipe(e.fds, 0);
+	pid = spawn(write_and_exit, &e);
+	reap(pid, hang_ms());
+	TRY(hang_ms(), read(e.fds[0], &c, 1));
+	obs_outcome_count("eof.reader_holds_write_end.read",
+			  TRY(block_ms(), read(e.fds[0], &c, 1)));
+	close_pipe(e.fds);
+
+	/* another process still holds a write end */
+	make_pipe(e.fds, 0);
+	make_pipe(e.hold, 0);
+	pid = spawn(write_and_hold, &e);
+	close(e.fds[1]);
+	close(e.hold[0]);
+	TRY(hang_ms(), read(e.fds[0], &c, 1));
+	obs_outcome_count("eof.other_writer_open.read",
+			  TRY(block_ms(), read(e.fds[0], &c, 1)));
+	close(e.hold[1]);
+	reap(pid, hang_ms());
+	close(e.fds[0]);
+}
+
+/* ---- no reader: SIGPIPE, or EPIPE when it is ignored ------------------- */
+
+static int write_to_no_reader(void *arg)
+{
+	int *fds = arg;
+
+	signal(SIGPIPE, SIG_DFL);	/* the probe catches it; pipe(7) is about the default */
+	return write(fds[1], "x", 1) == -1 ? 2 : 0;
+}
+
+static void no_reader(void)
+{
+	int fds[2];
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+
+	make_pipe(fds, 0);
+	close(fds[0]);
+	int status = reap(spawn(write_to_no_reader, fds), hang_ms());
+	obs_signal("no_reader.default.killed_by",
+		   status != -1 && WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+
+	sigaction(SIGPIPE, &ign, &old);
+	obs_outcome("no_reader.sigpipe_ignored.write", TRY(hang_ms(), write(fds[1], "x", 1)));
+	sigaction(SIGPIPE, &old, NULL);
+	close(fds[1]);
+}
+
+/* ---- blocking by default; O_NONBLOCK through pipe2 or F_SETFL ---------- */
+
+static void flags(void)
+{
+	int fds[2];
+	long pg = page_size();
+	char *page = calloc(1, (size_t)pg), c;
+
+	make_pipe(fds, 0);
+	obs_bool("flags.pipe.read_end.nonblock", flag_set(fds[0], F_GETFL, O_NONBLOCK));
+	obs_bool("flags.pipe.write_end.nonblock", flag_set(fds[1], F_GETFL, O_NONBLOCK));
+	obs_bool("flags.pipe.read_end.cloexec", flag_set(fds[0], F_GETFD, FD_CLOEXEC));
+	obs_outcome("flags.pipe.empty_read", TRY(block_ms(), read(fds[0], &c, 1)));
+
+	/* the notes' recipe: F_GETFL, or in O_NONBLOCK, F_SETFL */
+	set_nonblock(fds[0]);
+	set_nonblock(fds[1]);
+	obs_bool("nonblock.setfl.read_end", flag_set(fds[0], F_GETFL, O_NONBLOCK));
+	obs_bool("nonblock.setfl.write_end", flag_set(fds[1], F_GETFL, O_NONBLOCK));
+	obs_outcome("nonblock.empty_read", TRY(hang_ms(), read(fds[0], &c, 1)));
+
+	/* fill it with page-sized writes until the kernel says no: what a
+	 * non-blocking writer can put in is the pipe's capacity */
+	long long filled = 0;
+	struct outcome o;
+	if (!page)
+		probe_fail("calloc", errno);
+	for (;;) {
+		o = TRY(hang_ms(), write(fds[1], page, (size_t)pg));
+		if (o.ret <= 0)
+			break;
+		filled += o.ret;
+	}
+	obs_outcome("nonblock.full_write", o);
+	obs_int("nonblock.filled_page_writes_bytes", filled);
+	obs_outcome_count("nonblock.filled.getpipe_bytes", TRY(0, fcntl(fds[1], F_GETPIPE_SZ)));
+	close_pipe(fds);
+	free(page);
+
+	make_pipe(fds, O_NONBLOCK | O_CLOEXEC);
+	obs_bool("flags.pipe2.read_end.nonblock", flag_set(fds[0], F_GETFL, O_NONBLOCK));
+	obs_bool("flags.pipe2.write_end.nonblock", flag_set(fds[1], F_GETFL, O_NONBLOCK));
+	obs_bool("flags.pipe2.read_end.cloexec", flag_set(fds[0], F_GETFD, FD_CLOEXEC));
+	obs_bool("flags.pipe2.write_end.cloexec", flag_set(fds[1], F_GETFD, FD_CLOEXEC));
+	close_pipe(fds);
+}
+
+/* ---- capacity: F_GETPIPE_SZ, F_SETPIPE_SZ and pipe-max-size ------------ */
+
+static void capacity(void)
+{
+	long pg = page_size();
+	long long max = read_ll_file("/proc/sys/fs/pipe-max-size");
+	int fds[2];
+	char *buf;
+
+	obs_int("capacity.page_size_bytes", pg);
+	make_pipe(fds, O_NONBLOCK);
+	obs_outcome_count("capacity.default_bytes", TRY(0, fcntl(fds[1], F_GETPIPE_SZ)));
+
+	close_pipe(fds);
+
+	/* rounding: up to one page, then up to a power of two (fcntl(2)) */
+	make_pipe(fds, O_NONBLOCK);
+	obs_outcome_count("setsz.one_byte.result_bytes", TRY(0, fcntl(fds[1], F_SETPIPE_SZ, 1)));
+	obs_outcome_count("setsz.five_pages_plus_one.result_bytes",
+			  TRY(0, fcntl(fds[1], F_SETPIPE_SZ, 5 * pg + 1)));
+	obs_outcome_count("setsz.five_pages_plus_one.getpipe_bytes",
+			  TRY(0, fcntl(fds[1], F_GETPIPE_SZ)));
+
+	/* the advertised ceiling (proc(5) /proc/sys/fs/pipe-max-size) */
+	obs_int("setsz.pipe_max_size_bytes", max);
+	obs_bool("setsz.cap_sys_resource", have_cap(24));
+	if (max > 0 && max < INT_MAX) {
+		obs_outcome("setsz.at_max", TRY(0, fcntl(fds[1], F_SETPIPE_SZ, (int)max)));
+		obs_outcome("setsz.above_max", TRY(0, fcntl(fds[1], F_SETPIPE_SZ, (int)max + 1)));
+	} else {
+		obs_skip("setsz.at_max", "pipe-max-size-unreadable");
+		obs_skip("setsz.above_max", "pipe-max-size-unreadable");
+	}
+	close_pipe(fds);
+
+	/* shrinking below what is buffered (fcntl(2) EBUSY) */
+	make_pipe(fds, O_NONBLOCK);
+	buf = calloc(3, (size_t)pg);
+	if (!buf)
+		probe_fail("calloc", errno);
+	SETUP(write_all(fds[1], buf, 3 * (size_t)pg));
+	free(buf);
+	obs_outcome("setsz.below_buffered", TRY(0, fcntl(fds[1], F_SETPIPE_SZ, (int)pg)));
+	close_pipe(fds);
+}
+
+/* ---- PIPE_BUF atomicity with concurrent writers ------------------------ */
+
+enum { WRITERS = 4, SMALL_RECORDS = 64, LARGE_RECORDS = 8 };
+
+struct atomic_case { int fds[2]; int go[2]; int id; size_t record; int count; };
+
+static int atomic_writer(void *arg)
+{
+	struct atomic_case *a = arg;
+	char *rec = malloc(a->record), c;
+
+	close(a->fds[0]);
+	close(a->go[1]);
+	if (!rec)
+		return 1;
+	memset(rec, 'A' + a->id, a->record);
+	(void)!read(a->go[0], &c, 1);	/* all start at the parent's EOF */
+	for (int i = 0; i < a->count; i++)
+		if (write_all(a->fds[1], rec, a->record) == -1)
+			return 1;
+	return 0;
+}
+
+/* Returns how many RECORD-sized chunks held bytes of more than one writer,
+ * or -1 when the data stopped coming. */
+static long long atomic_run(size_t record, int count, long long *chunks)
+{
+	struct atomic_case a[WRITERS];
+	pid_t pids[WRITERS];
+	int fds[2], go[2];
+	char *buf = malloc(record);
+	long long mixed = 0;
+
+	if (!buf)
+		probe_fail("malloc", errno);
+	make_pipe(fds, 0);
+	make_pipe(go, 0);
+	for (int w = 0; w < WRITERS; w++) {
+		a[w] = (struct atomic_case){ { fds[0], fds[1] }, { go[0], go[1] },
+					     w, record, count };
+		pids[w] = spawn(atomic_writer, &a[w]);
+	}
+	close(fds[1]);
+	close(go[0]);
+	close(go[1]);	/* go */
+	*chunks = 0;
+	for (;;) {
+		struct outcome o = TRY(hang_ms(), read_full(fds[0], buf, record));
+
+		if (o.ret == 0)
+			break;
+		if (o.ret != (long)record) {
+			mixed = -1;
+			break;
+		}
+		(*chunks)++;
+		for (size_t i = 1; i < record; i++)
+			if (buf[i] != buf[0]) {
+				mixed++;
+				break;
+			}
+	}
+	for (int w = 0; w < WRITERS; w++)
+		reap(pids[w], hang_ms());
+	close(fds[0]);
+	free(buf);
+	return mixed;
+}
+
+static void atomicity(void)
+{
+	long long chunks, mixed;
+	long pipe_buf;
+	int fds[2];
+
+	make_pipe(fds, 0);
+	pipe_buf = SETUP(fpathconf(fds[0], _PC_PIPE_BUF));
+	close_pipe(fds);
+	obs_int("atomic.pipe_buf_bytes", pipe_buf);
+	obs_int("atomic.writers", WRITERS);
+
+	mixed = atomic_run((size_t)pipe_buf, SMALL_RECORDS, &chunks);
+	obs_int("atomic.pipe_buf_records_sent", WRITERS * SMALL_RECORDS);
+	obs_int("atomic.pipe_buf_records_read", chunks);
+	obs_int("atomic.pipe_buf_records_mixed", mixed);
+
+	/* above PIPE_BUF the kernel may split a write: reported, not judged */
+	mixed = atomic_run(16 * (size_t)pipe_buf, LARGE_RECORDS, &chunks);
+	obs_int("atomic.large_record_bytes", 16 * pipe_buf);
+	obs_int("atomic.large_records_mixed", mixed);
+}
+
+/* ---- the kernel buffer: FIONREAD, and data that outlives its writer ---- */
+
+static int write_buffered(void *arg)
+{
+	int *fds = arg;
+
+	close(fds[0]);
+	return write_all(fds[1], "kernelbuffer", 12) == 12 ? 0 : 1;
+}
+
+static void kernel_buffer(void)
+{
+	int fds[2], queued = -1;
+	char buf[100] = "";
+
+	make_pipe(fds, 0);
+	SETUP(write_all(fds[1], buf, 100));
+	SETUP(ioctl(fds[0], FIONREAD, &queued));
+	obs_int("buffer.fionread_after_100_bytes", queued);
+	close_pipe(fds);
+
+	make_pipe(fds, 0);
+	obs_int("buffer.writer_exit_status",
+		status_code(reap(spawn(write_buffered, fds), hang_ms())));
+	close(fds[1]);
+	struct outcome o = TRY(hang_ms(), read_full(fds[0], buf, sizeof(buf) - 1));
+	obs_outcome_count("buffer.after_writer_exit.read_bytes", o);
+	obs_str("buffer.after_writer_exit.data",
+		o.ret == 12 && strcmp(buf, "kernelbuffer") == 0 ? "kernelbuffer" : "other");
+	close(fds[0]);
+}
+
+void probe_main(void)
+{
+	ends();
+	notes_example();
+	duplex();
+	eof();
+	no_reader();
+	flags();
+	capacity();
+	atomicity();
+	kernel_buffer();
+}
