@@ -17,8 +17,8 @@ setup() { require_observations; }
 
 @test "FIFO-MODE: the node's permissions are the requested mode less the umask (mkfifo(3))" {
 	local requested umask
-	requested=$(obs fifo.mkfifo.requested_mode_octal)
-	umask=$(obs fifo.mkfifo.umask_octal)
+	read_obs requested fifo.mkfifo.requested_mode_octal
+	read_obs umask fifo.mkfifo.umask_octal
 	expect fifo.mkfifo.mode_octal = "$(printf %o $((8#$requested & ~8#$umask)))" \
 		"mode $requested with umask $umask"
 }

@@ -101,18 +101,20 @@ setup() { require_observations; }
 
 @test "PIPE-CAPACITY: a new pipe holds 16 pages (pipe(7) Pipe capacity: 16 pages since Linux 2.6.11)" {
 	local page
-	page=$(obs pipe.capacity.page_size_bytes)
+	read_obs page pipe.capacity.page_size_bytes
 	expect pipe.capacity.default_bytes -eq $((16 * page)) "16 pages of $page bytes"
 }
 
 @test "PIPE-CAPACITY-FILL: F_GETPIPE_SZ equals the bytes a non-blocking writer puts in with page-sized writes (fcntl(2), pipe(7))" {
-	expect pipe.nonblock.filled_page_writes_bytes -eq "$(obs pipe.nonblock.filled.getpipe_bytes)" \
+	local capacity
+	read_obs capacity pipe.nonblock.filled.getpipe_bytes
+	expect pipe.nonblock.filled_page_writes_bytes -eq "$capacity" \
 		"what the pipe accepted before EAGAIN is its capacity"
 }
 
 @test "PIPE-SETSZ-ROUND: F_SETPIPE_SZ rounds a request up to a power-of-two number of pages, at least one (fcntl(2))" {
 	local page
-	page=$(obs pipe.capacity.page_size_bytes)
+	read_obs page pipe.capacity.page_size_bytes
 	expect pipe.setsz.one_byte.result_bytes -eq "$page" "1 byte rounds up to one page"
 	expect pipe.setsz.five_pages_plus_one.result_bytes -eq $((8 * page)) \
 		"5 pages + 1 byte rounds up to 8 pages"
@@ -146,7 +148,7 @@ setup() { require_observations; }
 
 @test "PIPE-ATOMIC: records of PIPE_BUF bytes from concurrent writers never interleave (pipe(7) PIPE_BUF, POSIX write())" {
 	local sent
-	sent=$(obs pipe.atomic.pipe_buf_records_sent)
+	read_obs sent pipe.atomic.pipe_buf_records_sent
 	expect pipe.atomic.pipe_buf_records_read -eq "$sent" "every record arrives whole"
 	expect pipe.atomic.pipe_buf_records_mixed -eq 0 "no record holds two writers' bytes"
 }

@@ -9,14 +9,23 @@
 # Bash, because Bats is.
 
 : "${IPCVM_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
-for lib in bats-support bats-assert bats-file; do
-	if [[ ! -f ${IPCVM_BATS_LIBDIR:-/usr/lib/bats}/$lib/load.bash ]]; then
-		echo "$lib not found in ${IPCVM_BATS_LIBDIR:-/usr/lib/bats}: run through make check, or set IPCVM_BATS_LIBDIR" >&2
-		exit 1
+# bats-support formats the failure report.  Loading a Bats library costs a
+# dozen forks per test, so it is loaded only when a case is about to fail.
+load_bats_support() {
+	local dir=${IPCVM_BATS_LIBDIR:-/usr/lib/bats}
+	declare -F batslib_print_kv_single >/dev/null && return 0
+	if [[ ! -f $dir/bats-support/load.bash ]]; then
+		echo "bats-support not found in $dir: run through make check, or set IPCVM_BATS_LIBDIR" >&2
+		return 1
 	fi
-	load "${IPCVM_BATS_LIBDIR:-/usr/lib/bats}/$lib/load"
-done
-unset lib
+	source "$dir/bats-support/load.bash"
+}
+
+# fail MESSAGE: end the case with MESSAGE on stderr
+fail() {
+	printf '%s\n' "$1" >&2
+	return 1
+}
 
 # ---- getting the observations (setup_file) ------------------------------
 
@@ -48,29 +57,43 @@ $problems"
 			IPCVM_PROBLEM+="
 recording said: $(cat "$BATS_FILE_TMPDIR/record.err")"
 		fi
+		return 0
 	fi
+	# what every case checks first, looked up once
+	IPCVM_STATUS=$(lookup probe.status)
+	case $IPCVM_STATUS in
+	skipped) IPCVM_PROBLEM="the $family probe skipped: $(lookup skip.reason | tr - ' ')" ;;
+	error) IPCVM_PROBLEM="the $family probe hit a hard error in its own setup: $(lookup error.call) failed with $(lookup error.errno) at $(lookup error.where) (kernel $(meta kernel_release))" ;;
+	esac
+	export IPCVM_STATUS
 }
 
 # setup(): fail or skip a case whose family's run is broken or skipped.
 require_observations() {
-	if [[ -n ${IPCVM_PROBLEM:-} ]]; then
-		fail "$IPCVM_PROBLEM"
-	fi
-	case $(lookup probe.status) in
+	case ${IPCVM_STATUS:-} in
 	recorded) ;;
-	skipped) skip "the $IPCVM_FAMILY probe skipped: $(lookup skip.reason | tr - ' ')" ;;
-	error)
-		fail "the $IPCVM_FAMILY probe hit a hard error in its own setup: $(lookup error.call) failed with $(lookup error.errno) at $(lookup error.where) (kernel $(meta kernel_release))" ;;
-	*) fail "$IPCVM_OBS: unknown probe.status" ;;
+	skipped) skip "$IPCVM_PROBLEM" ;;
+	*) fail "$IPCVM_PROBLEM" ;;
 	esac
 }
 
 # ---- reading ------------------------------------------------------------
 
-# lookup NAME: the recorded value, or status 1 when NAME was not recorded
+# lookup NAME: print the recorded value, or return 1 when NAME was not
+# recorded.  The file is read once per test into an array, in Bash: no fork.
+declare -gA IPCVM_VALUES=()
 lookup() {
-	awk -v k="$1" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); found = 1; exit }
-		END { exit !found }' "$IPCVM_OBS"
+	load_values && [[ -v IPCVM_VALUES[$1] ]] || return 1
+	printf '%s\n' "${IPCVM_VALUES[$1]}"
+}
+
+load_values() {
+	local line
+	[[ ${#IPCVM_VALUES[@]} -gt 0 ]] && return 0
+	[[ -r ${IPCVM_OBS:-} ]] || return 1
+	while IFS= read -r line; do
+		IPCVM_VALUES[${line%%=*}]=${line#*=}
+	done <"$IPCVM_OBS"
 }
 
 # meta KEY: a meta.env value, quotes removed
@@ -81,17 +104,19 @@ meta() {
 		END { exit !found }' "$IPCVM_META"
 }
 
-# obs NAME: the value of an observation a case computes with; a missing one
-# fails the case, a SKIPped one skips it
-obs() {
-	local v
-	if ! v=$(lookup "$1"); then
-		fail "$1 was not recorded in $IPCVM_OBS: the probe does not measure it (claim: $BATS_TEST_DESCRIPTION)"
+# read_obs VAR NAME: set VAR to observation NAME, for a case that computes
+# its expectation from another observation.  A missing observation fails the
+# case; one the probe recorded as SKIP skips it.
+read_obs() {
+	load_values
+	if [[ ! -v IPCVM_VALUES[$2] ]]; then
+		fail "$2 was not recorded in $IPCVM_OBS: the probe does not measure it (claim: $BATS_TEST_DESCRIPTION)"
+		return 1
 	fi
-	if [[ $v == SKIP ]]; then
-		skip "$1 was not measured: $(lookup "$1.why" | tr - ' ')"
+	if [[ ${IPCVM_VALUES[$2]} == SKIP ]]; then
+		skip "$2 was not measured: ${IPCVM_VALUES[$2.why]//-/ }"
 	fi
-	printf '%s\n' "$v"
+	printf -v "$1" '%s' "${IPCVM_VALUES[$2]}"
 }
 
 # ---- judging --------------------------------------------------------------
@@ -103,7 +128,7 @@ obs() {
 # which kernel.
 expect() {
 	local name=$1 op=$2 want=$3 why=${4:-} got held
-	got=$(obs "$name") || return 1
+	read_obs got "$name" || return 1
 	case $op in
 	=) [[ $got == "$want" ]] && held=1 ;;
 	!=) [[ $got != "$want" ]] && held=1 ;;
@@ -124,6 +149,7 @@ expect() {
 
 # claim_fails NAME WANTED OBSERVED [WHY]: the standard failure report
 claim_fails() {
+	load_bats_support || return 1
 	{
 		echo "-- claim does not hold --"
 		batslib_print_kv_single 9 \
