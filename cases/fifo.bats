@@ -15,6 +15,8 @@ setup() { require_observations; }
 	expect fifo.mkfifo.is_fifo = yes
 }
 
+# report-only: fifo.mkfifo.requested_mode_octal: the probe's input, not the kernel's answer
+# report-only: fifo.mkfifo.umask_octal: the probe's input, not the kernel's answer
 @test "FIFO-MODE: the node's permissions are the requested mode less the umask (mkfifo(3))" {
 	local requested umask
 	read_obs requested fifo.mkfifo.requested_mode_octal

@@ -122,12 +122,15 @@ setup() { require_observations; }
 		"F_GETPIPE_SZ reports what F_SETPIPE_SZ set"
 }
 
+# report-only: pipe.setsz.pipe_max_size_bytes: the limit the probe read from /proc; meta.env holds it too
 @test "PIPE-SETSZ-MAX: an unprivileged process may set exactly /proc/sys/fs/pipe-max-size (proc(5), fcntl(2))" {
 	expect pipe.setsz.at_max = OK
 }
 
 @test "PIPE-SETSZ-ABOVE-MAX: above pipe-max-size F_SETPIPE_SZ fails with EPERM without CAP_SYS_RESOURCE (fcntl(2), proc(5))" {
-	if has_cap CAP_SYS_RESOURCE; then
+	local cap
+	read_obs cap pipe.setsz.cap_sys_resource
+	if [[ $cap == yes ]]; then
 		# fcntl(2): a privileged process (CAP_SYS_RESOURCE) can override the limit
 		expect pipe.setsz.above_max = OK "the recording process held CAP_SYS_RESOURCE"
 	else
@@ -154,7 +157,10 @@ setup() { require_observations; }
 }
 
 # Records larger than PIPE_BUF may be split (pipe(7)); the probe reports how
-# many came out mixed (pipe.atomic.large_records_mixed), and no claim judges it.
+# many came out mixed, and no claim judges it:
+# report-only: pipe.atomic.large_records_mixed: POSIX promises nothing above PIPE_BUF
+# report-only: pipe.atomic.large_record_bytes: the size the probe chose, not the kernel's answer
+# report-only: pipe.atomic.writers: the number of writers the probe chose
 
 # ---- the kernel buffer --------------------------------------------------------
 
