@@ -1,0 +1,468 @@
+#!/usr/bin/env bats
+# Virtual and physical memory: what the notes say (section 2: pages and
+# frames of one size, a page table from page numbers to frame numbers, page
+# faults that bring pages in and evict little-used frames to disk, a virtual
+# address = page number + offset, an address space as wide as the address
+# bus, and top's VIRT/RES after new char[512 MiB] with and without memset)
+# checked against proc(5), mmap(2), madvise(2), mincore(2), getrusage(2),
+# posix_fadvise(2) and the kernel's Documentation/admin-guide/mm/pagemap.rst,
+# transhuge.rst and mm/overcommit-accounting.rst.  Judges probes/vm.c.
+#
+# The notes beside what is measured:
+#   - "32-bit address bus -> 4 GiB": a 64-bit process gets 47 bits (x86-64
+#     4-level paging) or 56 (LA57); the paging mode sets the width, not the
+#     bus or the 64-bit pointer (VM-ADDR-WIDTH).  32-bit processes are not
+#     measured: the probe is built for the host's word size only.
+#   - "evicts a little-used frame to disk": only pages with somewhere to go.
+#     A clean file page is dropped and read back with a major fault; an
+#     anonymous page needs swap and stays resident without it.
+#   - the two programs: VIRT grows by 512 MiB at new/malloc, RES only when
+#     memset writes the pages, one minor fault per page (or per huge page
+#     where THP is "always").
+
+load ../harness/ipcvm
+
+setup_file() { observe vm; }
+setup() { require_observations; }
+
+# Resident pages the probe itself may add between two snapshots (its stack,
+# libc's pages touched for the first time): a fixed allowance, in KiB.
+INCIDENTAL_KIB=256
+# Minor faults the probe itself may take between two snapshots.
+INCIDENTAL_FAULTS=64
+
+# page_kib: sets page_kib from the recorded page size
+page_size_kib() {
+	local bytes
+	read_obs bytes vm.page.sysconf_bytes || return 1
+	page_kib=$((bytes / 1024))
+}
+
+# fault_granule: sets granule_kib, the largest folio one anonymous fault may
+# map into a mapping nobody madvised (transhuge.rst): a page, a PMD huge page
+# when THP "enabled" is "always", or a multi-size THP (Linux 6.8,
+# hugepages-<size>kB/enabled "always", or "inherit" under "always").  With
+# THP "always" RES moves in huge-page steps and there are fewer faults.
+fault_granule() {
+	local thp pmd always inherit
+	page_size_kib || return 1
+	read_obs thp vm.thp.enabled || return 1
+	read_obs pmd vm.thp.pmd_size_kib || return 1
+	read_obs always vm.thp.mthp_always_max_kib || return 1
+	read_obs inherit vm.thp.mthp_inherit_max_kib || return 1
+	granule_kib=$page_kib
+	((always > granule_kib)) && granule_kib=$always
+	if [[ $thp == always ]]; then
+		((pmd > granule_kib)) && granule_kib=$pmd
+		((inherit > granule_kib)) && granule_kib=$inherit
+	fi
+	return 0
+}
+
+# rss_counter_slack: sets slack_kib, how far one reading of VmRSS (top's RES,
+# proc(5) statm resident) may be from the page tables, by kernel version:
+#   before 6.2  SPLIT_RSS_COUNTING: each thread caches the counts of up to
+#               TASK_RSS_EVENTS_THRESH (64) + 1 faults before folding them
+#               into the mm (mm/memory.c check_sync_rss_stat): VmRSS lags
+#               (5.10 and 6.1 under-report);
+#   6.2 - 6.15  per-CPU counters (f1a7941243c1 "mm: convert mm's rss stats
+#               into percpu_counter"), read without summing: up to the batch,
+#               max(32, 2 x CPUs) pages (lib/percpu_counter.c), per CPU;
+#   6.16 on     summed when read (82241a83cd15 "mm: fix the inaccurate memory
+#               statistics issue for users"; also in 6.12.y and 6.15.y
+#               stable): exact.
+rss_counter_slack() {
+	local cpus batch
+	page_size_kib || return 1
+	if kernel_at_least 6.16; then
+		slack_kib=0
+	elif kernel_at_least 6.2; then
+		cpus=$(meta nproc) || cpus=
+		[[ $cpus =~ ^[0-9]+$ ]] || cpus=256
+		batch=$((2 * cpus > 32 ? 2 * cpus : 32))
+		slack_kib=$((batch * cpus * page_kib))
+	else
+		slack_kib=$(((64 + 1) * page_kib))
+	fi
+}
+
+# ---- pages and frames ------------------------------------------------------
+
+@test "VM-PAGE-SIZE: sysconf(_SC_PAGESIZE), getauxval(AT_PAGESZ) and smaps KernelPageSize give one page size (sysconf(3), getauxval(3), proc(5))" {
+	local page
+	read_obs page vm.page.sysconf_bytes
+	expect vm.page.auxv_bytes -eq "$page" "the kernel passes the page size in the aux vector"
+	expect vm.page.smaps_kernel_page_kib -eq $((page / 1024)) "the page the kernel backs an ordinary mapping with"
+}
+
+@test "VM-PAGE-FRAME: a page and the frame that holds it are the same size: KernelPageSize = MMUPageSize for an ordinary mapping (notes section 2; proc(5))" {
+	local kernel
+	read_obs kernel vm.page.smaps_kernel_page_kib
+	expect vm.page.smaps_mmu_page_kib -eq "$kernel" \
+		"proc(5): they differ only where the kernel's page is larger than the MMU's (e.g. 64K pages on a 4K-only PPC64 MMU)"
+}
+
+# ---- lazy commit: the notes' two programs ------------------------------------
+
+# report-only: vm.budget.notes_size_kib: the probe's input (the notes' 512 MiB), shown beside lazy.size_kib
+# report-only: vm.budget.size_kib: the probe's choice; the cases read lazy.size_kib, the size actually used
+# report-only: vm.budget.scaled: the probe's choice: yes when the machine, its cgroup or IPCVM_VM_MIB made it smaller
+# report-only: vm.budget.limited_by: which limit scaled the experiment down, for the reader
+# report-only: vm.lazy.alloc.minor_faults_count: malloc's own bookkeeping (one header write), not a claim of the notes
+
+@test "VM-LAZY-ALLOC: malloc of the notes' 512 MiB grows VIRT (VmSize) by 512 MiB and RES by at most one fault's worth (notes section 2; proc(5) VmSize, VmRSS, smaps_rollup)" {
+	local size
+	read_obs size vm.lazy.size_kib
+	fault_granule && rss_counter_slack
+	expect vm.lazy.malloc = OK
+	expect vm.lazy.alloc.vmsize_delta_kib -ge "$size" "VIRT holds the whole $size KiB at once"
+	expect vm.lazy.alloc.vmsize_delta_kib -le $((size + 1024)) "and not much more"
+	expect vm.lazy.alloc.rss_delta_kib -le $((granule_kib + INCIDENTAL_KIB)) \
+		"only malloc's chunk header was written: one fault of at most $granule_kib KiB"
+	expect vm.lazy.alloc.vmrss_delta_kib -le $((granule_kib + INCIDENTAL_KIB + 2 * slack_kib)) \
+		"top's RES, with this kernel's RSS counter slack of $slack_kib KiB per reading"
+}
+
+@test "VM-LAZY-WRITE-PART: writing 1 MiB of it grows RES by about 1 MiB and VIRT not at all (notes section 2; proc(5))" {
+	local size part vmsize
+	read_obs size vm.lazy.size_kib
+	read_obs part vm.lazy.part_kib
+	read_obs vmsize vm.lazy.alloc.vmsize_delta_kib
+	fault_granule && rss_counter_slack
+	expect vm.lazy.write_part.vmsize_delta_kib -eq "$vmsize" "writing maps nothing new"
+	expect vm.lazy.write_part.rss_delta_kib -ge "$part" "every page written is resident"
+	expect vm.lazy.write_part.rss_delta_kib -le $((part + 2 * granule_kib + INCIDENTAL_KIB)) \
+		"faults map at most $granule_kib KiB each, one partial at each end"
+	expect vm.lazy.write_part.vmrss_delta_kib -ge $((part - 2 * slack_kib)) "top's RES"
+	expect vm.lazy.write_part.vmrss_delta_kib -le $((part + 2 * granule_kib + INCIDENTAL_KIB + 2 * slack_kib)) "top's RES"
+}
+
+@test "VM-LAZY-WRITE-ALL: memset of all 512 MiB grows RES by 512 MiB, VIRT unchanged (notes section 2; proc(5))" {
+	local size vmsize
+	read_obs size vm.lazy.size_kib
+	read_obs vmsize vm.lazy.alloc.vmsize_delta_kib
+	fault_granule && rss_counter_slack
+	expect vm.lazy.write_all.vmsize_delta_kib -eq "$vmsize" "writing maps nothing new"
+	expect vm.lazy.write_all.rss_delta_kib -ge "$size" "every page written is resident"
+	expect vm.lazy.write_all.rss_delta_kib -le $((size + granule_kib + INCIDENTAL_KIB)) \
+		"and no more than the region"
+	expect vm.lazy.write_all.vmrss_delta_kib -ge $((size - 2 * slack_kib)) "top's RES"
+	expect vm.lazy.write_all.vmrss_delta_kib -le $((size + granule_kib + INCIDENTAL_KIB + 2 * slack_kib)) "top's RES"
+}
+
+@test "VM-LAZY-FAULTS: each page written for the first time costs one minor fault, or one per huge page under THP 'always' (getrusage(2) ru_minflt; transhuge.rst)" {
+	local size part new
+	read_obs size vm.lazy.size_kib
+	read_obs part vm.lazy.part_kib
+	fault_granule
+	# the first page already held malloc's header
+	expect vm.lazy.write_part.minor_faults_count -ge $(((part - granule_kib) / granule_kib)) \
+		"$part KiB in faults of at most $granule_kib KiB"
+	expect vm.lazy.write_part.minor_faults_count -le $((part / page_kib + INCIDENTAL_FAULTS)) \
+		"never more than one per page"
+	new=$((size - part))
+	expect vm.lazy.write_all.minor_faults_count -ge $((new / granule_kib - 1)) \
+		"$new KiB not yet written, in faults of at most $granule_kib KiB"
+	expect vm.lazy.write_all.minor_faults_count -le $((new / page_kib + 1 + INCIDENTAL_FAULTS)) \
+		"never more than one per page"
+}
+
+@test "VM-LAZY-THP: a malloc'd region gets huge pages only when THP is 'always' for the PMD size (transhuge.rst enabled)" {
+	local pmd powers=0 p
+	for ((p = 4; p <= 16777216; p *= 2)); do powers+=,$p; done
+	expect vm.thp.enabled = "$(meta thp_enabled)" "the probe and meta.env read the same mode"
+	expect vm.thp.enabled in always,madvise,never,unavailable "the modes transhuge.rst documents"
+	expect vm.thp.use_zero_page in 0,1
+	expect vm.thp.pmd_size_kib in "$powers" "a power of two (0: no THP)"
+	expect vm.thp.mthp_always_max_kib in "$powers" "a power of two (0: none)"
+	expect vm.thp.mthp_inherit_max_kib in "$powers" "a power of two (0: none)"
+	read_obs pmd vm.thp.pmd_size_kib
+	fault_granule
+	if ((pmd > 0 && granule_kib >= pmd)); then
+		skip "THP may back this region with huge pages (enabled=always): how many depends on alignment and defrag"
+	fi
+	expect vm.lazy.write_all.anon_huge_kib -eq 0 \
+		"with THP 'madvise' or 'never' only madvise(MADV_HUGEPAGE) regions get PMD huge pages"
+}
+
+@test "VM-RSS-COUNTER: VmRSS (top's RES) matches the page tables (smaps_rollup Rss) within this kernel's RSS counter slack (proc(5); kernel version rule)" {
+	rss_counter_slack
+	local step
+	# smaps_rollup (Linux 4.14) walks the page tables; VmRSS reads counters
+	for step in lazy.alloc lazy.write_part lazy.write_all zero.read; do
+		expect vm.$step.vmrss_minus_rss_kib -le $((slack_kib + 64)) \
+			"counter slack $slack_kib KiB on $(meta kernel_release), plus 64 KiB the two views may count differently"
+		expect vm.$step.vmrss_minus_rss_kib -ge $((-slack_kib - 64)) \
+			"counter slack $slack_kib KiB on $(meta kernel_release), plus 64 KiB the two views may count differently"
+	done
+}
+
+# ---- reading untouched memory -----------------------------------------------
+
+# report-only: vm.zero.size_kib: the probe's input, the size of the region read
+# report-only: vm.zero.read.minor_faults_count: a read fault per page or per huge zero page; not a claim of the notes
+# report-only: vm.zero.read.vmrss_delta_kib: judged through rss_delta_kib and VM-RSS-COUNTER
+
+zero_page_expected() {
+	local no_zero thp use_zero
+	read_obs no_zero vm.zero.boot_no_zero_page
+	read_obs thp vm.thp.enabled
+	read_obs use_zero vm.thp.use_zero_page
+	if [[ $no_zero == yes ]]; then
+		skip "this kernel was booted with a no_zero_page option (/proc/cmdline): every anonymous read fault allocates a page"
+	fi
+	if [[ $thp == always && $use_zero == 0 ]]; then
+		skip "THP 'always' with use_zero_page=0 (transhuge.rst): read faults allocate huge pages"
+	fi
+}
+
+@test "VM-ZERO-PAGE: reading untouched anonymous memory grows neither VIRT nor RES: reads map the shared zero page (mm/memory.c do_anonymous_page; transhuge.rst use_zero_page)" {
+	zero_page_expected
+	expect vm.zero.read.vmsize_delta_kib -eq 0 "reading maps nothing new"
+	expect vm.zero.read.region_rss_delta_kib -eq 0 "the zero page is not counted in Rss"
+	expect vm.zero.read.rss_delta_kib -le "$INCIDENTAL_KIB" "the whole process"
+}
+
+@test "VM-ZERO-FRAME: untouched pages that were only read share one frame; writing one gives it a frame of its own (pagemap.rst)" {
+	zero_page_expected
+	fault_granule
+	expect vm.zero.read.same_frame = yes "two pages one PMD apart, both only read"
+	expect vm.zero.write.new_frame = yes "copy-on-write away from the zero page"
+	expect vm.zero.write.region_rss_delta_kib -ge "$page_kib" "the written page is now resident"
+	expect vm.zero.write.region_rss_delta_kib -le "$granule_kib" "one fault's worth"
+}
+
+# ---- the page table (/proc/self/pagemap) ------------------------------------
+
+@test "VM-PAGEMAP-PRESENT: the page table has no frame for a page before it is touched, and one after (notes section 2; pagemap.rst bit 63)" {
+	expect vm.pagemap.untouched.present = no "mmap(2) only reserves: no frame yet"
+	expect vm.pagemap.touched.present = yes "the first write faulted a frame in"
+}
+
+@test "VM-PAGEMAP-PFN: frame numbers are shown only to CAP_SYS_ADMIN in the initial user namespace, and read as 0 otherwise (pagemap.rst: since Linux 4.0, zeroed since 4.2)" {
+	local init_ns
+	read_obs init_ns vm.pagemap.initial_user_ns
+	if has_cap CAP_SYS_ADMIN && [[ $init_ns == yes ]]; then
+		expect vm.pagemap.pfn_visible = yes "the recording process held CAP_SYS_ADMIN in the initial user namespace"
+	else
+		expect vm.pagemap.pfn_visible = no "the recording process lacked CAP_SYS_ADMIN over the initial user namespace"
+	fi
+}
+
+@test "VM-PAGEMAP-SHARED-FRAME: one shared page attached twice is two page numbers mapped to one frame number (notes section 2; pagemap.rst)" {
+	expect vm.pagemap.shared.different_pages = yes "two attachments, two virtual page numbers"
+	expect vm.pagemap.shared.same_frame = yes "one memfd page, one frame"
+}
+
+@test "VM-PAGEMAP-PRIVATE-FRAMES: two private pages, each written, get two different frames (pagemap.rst)" {
+	expect vm.pagemap.private.distinct_frames = yes
+}
+
+@test "VM-PAGE-OFFSET: a virtual address is a page number plus an offset, and the offset survives translation to the frame (notes section 2)" {
+	expect vm.pagemap.shared.offset_kept = yes \
+		"bytes written at offsets 0, 123 and page-1 of one attachment read back at the same offsets of the other"
+	expect vm.pagemap.shared.other_offset_differs = yes "and not at a neighbouring offset"
+}
+
+# ---- page faults and eviction ------------------------------------------------
+
+# report-only: vm.evict.dir: where the file was made (scratch dir, or beside the probe when /tmp is tmpfs)
+# report-only: vm.evict.tmp_is_tmpfs: why evict.dir is what it is
+
+@test "VM-EVICT-FADVISE: a clean file page dropped with POSIX_FADV_DONTNEED is no longer resident, and touching it is one major fault that reads it back (posix_fadvise(2), mincore(2), getrusage(2))" {
+	expect vm.evict.fadvise.dontneed = OK
+	expect vm.evict.fadvise.resident_pages -eq 0 "clean, unmapped pages are dropped from the page cache"
+	expect vm.evict.fadvise.touch.major_faults_count -eq 1 "one access that had to read from the disk"
+	expect vm.evict.fadvise.touch.resident_pages -eq 1 "the page is back"
+}
+
+@test "VM-EVICT-PAGEOUT: MADV_PAGEOUT evicts clean file pages; the next access is one major fault (madvise(2) MADV_PAGEOUT since Linux 5.4; getrusage(2))" {
+	local pages
+	require_kernel 5.4 MADV_PAGEOUT
+	read_obs pages vm.evict.file_pages
+	expect vm.evict.pageout.before_resident_pages -eq "$pages" "all $pages pages were read first"
+	expect vm.evict.pageout.madvise = OK
+	expect vm.evict.pageout.resident_pages -eq 0 "a clean page is dropped: its data is still on disk"
+	expect vm.evict.pageout.touch.major_faults_count -eq 1 "one access that had to read from the disk"
+	expect vm.evict.pageout.touch.resident_pages -eq 1 "the page is back"
+}
+
+@test "VM-ANON-NO-SWAP: without swap, anonymous pages cannot be evicted to disk: MADV_PAGEOUT leaves them resident (notes section 2; madvise(2), proc(5) SwapTotal)" {
+	local swap pages
+	require_kernel 5.4 MADV_PAGEOUT
+	read_obs swap vm.evict.anon.swap_total_kib
+	read_obs pages vm.evict.anon.pages
+	if ((swap > 0)); then
+		skip "$swap KiB of swap configured: where reclaim puts anonymous pages is not judged"
+	fi
+	expect vm.evict.anon.madvise = OK
+	expect vm.evict.anon.resident_pages -eq "$pages" "SwapTotal is 0: an anonymous page has nowhere else to be"
+}
+
+# ---- overcommit -------------------------------------------------------------
+
+@test "VM-COMMIT-LIMIT: CommitLimit is SwapTotal plus overcommit_ratio percent of RAM outside hugetlb, or overcommit_kbytes when set (proc(5) CommitLimit; mm/util.c vm_commit_limit)" {
+	local page_kib mem swap hugetlb ratio kbytes pages
+	page_size_kib
+	read_obs mem vm.overcommit.mem_total_kib
+	read_obs swap vm.overcommit.swap_total_kib
+	read_obs hugetlb vm.overcommit.hugetlb_kib
+	read_obs ratio vm.overcommit.ratio_percent
+	read_obs kbytes vm.overcommit.kbytes_kib
+	if ((kbytes > 0)); then
+		pages=$((kbytes / page_kib))
+	else
+		pages=$(((mem / page_kib - hugetlb / page_kib) * ratio / 100))
+	fi
+	expect vm.overcommit.commit_limit_kib -eq $(((pages + swap / page_kib) * page_kib)) \
+		"in pages: $([[ $kbytes -gt 0 ]] && echo "overcommit_kbytes $kbytes" || echo "(MemTotal $mem - Hugetlb $hugetlb) x $ratio%") + SwapTotal $swap"
+}
+
+# expect_reserve NAME SIZE_KIB COMMITTED_NAME: judge one never-touched
+# private writable mapping by the recorded overcommit mode
+# (proc_sys_vm(5) overcommit_memory; Documentation/mm/overcommit-accounting.rst)
+expect_reserve() {
+	local name=$1 size=$2 mode mem swap limit committed room as margin=65536
+	read_obs mode vm.overcommit.mode
+	read_obs as vm.overcommit.rlimit_as_kib
+	if [[ $as != unlimited ]] && ((as < size + 1048576)); then
+		skip "RLIMIT_AS ($as KiB) would refuse $size KiB whatever the overcommit mode"
+	fi
+	case $mode in
+	0)
+		read_obs mem vm.overcommit.mem_total_kib
+		read_obs swap vm.overcommit.swap_total_kib
+		if ((size > mem + swap)); then
+			expect "$name" = ENOMEM "mode 0 refuses what exceeds RAM + swap ($((mem + swap)) KiB)"
+		else
+			expect "$name" = OK "mode 0 grants what fits in RAM + swap ($((mem + swap)) KiB)"
+		fi ;;
+	1) expect "$name" = OK "mode 1 never refuses" ;;
+	2)
+		read_obs limit vm.overcommit.commit_limit_kib
+		read_obs committed "$3"
+		room=$((limit - committed))
+		if ((size > room + margin)); then
+			expect "$name" = ENOMEM "mode 2: above CommitLimit - Committed_AS ($room KiB)"
+		elif ((size < room - margin)); then
+			expect "$name" = OK "mode 2: under CommitLimit - Committed_AS ($room KiB)"
+		else
+			skip "mode 2: $size KiB is within $margin KiB of what is left under CommitLimit"
+		fi ;;
+	*) fail "overcommit_memory=$mode is not a documented mode (0, 1, 2)" ;;
+	esac
+}
+
+@test "VM-OVERCOMMIT-NOTES: reserving the notes' 512 MiB without touching it succeeds (modes 0 and 1; mode 2 while it fits under CommitLimit) (proc_sys_vm(5) overcommit_memory)" {
+	local size
+	read_obs size vm.overcommit.notes_size_kib
+	expect_reserve vm.overcommit.notes_size.mmap "$size" vm.overcommit.notes_size.committed_as_kib
+}
+
+@test "VM-OVERCOMMIT-HUGE: reserving twice RAM + swap fails with ENOMEM in mode 0 and mode 2 and succeeds in mode 1 (proc_sys_vm(5) overcommit_memory; overcommit-accounting.rst)" {
+	local size mem swap
+	read_obs size vm.overcommit.huge_kib
+	read_obs mem vm.overcommit.mem_total_kib
+	read_obs swap vm.overcommit.swap_total_kib
+	expect vm.overcommit.huge_kib -eq $((2 * (mem + swap))) "the probe asked for twice RAM + swap"
+	expect_reserve vm.overcommit.huge.mmap "$size" vm.overcommit.huge.committed_as_kib
+}
+
+@test "VM-OVERCOMMIT-NORESERVE: MAP_NORESERVE skips the check in modes 0 and 1 and is ignored in mode 2 (mmap(2) MAP_NORESERVE; overcommit-accounting.rst)" {
+	local mode size
+	read_obs mode vm.overcommit.mode
+	read_obs size vm.overcommit.huge_kib
+	if [[ $mode == 2 ]]; then
+		expect_reserve vm.overcommit.huge_noreserve.mmap "$size" vm.overcommit.huge.committed_as_kib
+	else
+		expect vm.overcommit.huge_noreserve.mmap = OK "mode $mode does not account MAP_NORESERVE mappings"
+	fi
+}
+
+# ---- how wide the address space is ---------------------------------------------
+
+# report-only: vm.addr.cpu_physical_bits: shown beside the notes' "physical addresses follow RAM size"; not judged
+# report-only: vm.addr.pointer_bits: the probe's word size, which selects the rules below
+
+@test "VM-ADDR-WIDTH: a 64-bit process maps far beyond the notes' 4 GiB, up to the paging mode's width (x86-64: 47 bits, 56 with LA57), not the pointer's 64 bits (notes section 2; Documentation/arch/x86/x86_64/mm.rst)" {
+	local ptr la57 vbits
+	read_obs ptr vm.addr.pointer_bits
+	[[ $ptr == 64 ]] || skip "a $ptr-bit probe"
+	expect vm.addr.max_user_bits -gt 32 "the notes' 32-bit rule would stop at 4 GiB"
+	expect vm.addr.max_user_bits -lt "$ptr" "the paging mode, not the pointer, sets the width"
+	case $(meta machine) in
+	x86_64)
+		read_obs la57 vm.addr.cpu_la57
+		read_obs vbits vm.addr.cpu_virtual_bits
+		if [[ $la57 == yes ]]; then
+			expect vm.addr.max_user_bits in 47,56 "4-level or 5-level paging"
+		else
+			expect vm.addr.max_user_bits -eq 47 "4-level paging: the lower half of a 48-bit space"
+		fi
+		expect vm.addr.max_user_bits -lt "$vbits" "the upper half of the CPU's $vbits-bit space is the kernel's"
+		expect vm.addr.default_mmap_bits -le 47 "mmap without a hint stays below 2^47 (DEFAULT_MAP_WINDOW)" ;;
+	aarch64)
+		expect vm.addr.max_user_bits in 39,42,47,48,52 "arm64 VA_BITS choices" ;;
+	esac
+}
+
+@test "VM-ADDR-TOP-PAGE: on x86-64 the last page below 2^47 is not user space with 4-level paging, and 2^47 is beyond it (arch/x86 TASK_SIZE_MAX; mmap(2) MAP_FIXED_NOREPLACE since 4.17)" {
+	local bits
+	[[ $(meta machine) == x86_64 ]] || skip "x86-64 layout"
+	require_kernel 4.17 MAP_FIXED_NOREPLACE
+	read_obs bits vm.addr.max_user_bits
+	if ((bits == 56)); then
+		expect vm.addr.fixed_at_2p47 in OK,EEXIST "5-level paging: 2^47 is user space"
+	else
+		expect vm.addr.fixed_last_page_below_2p47 = ENOMEM "TASK_SIZE_MAX is 2^47 minus one page"
+		expect vm.addr.fixed_at_2p47 = ENOMEM "beyond the 47-bit user space"
+	fi
+}
+
+@test "VM-ADDR-HINT: on x86-64 a hint at 2^47 is honoured only with 5-level paging; with 4 levels the mapping lands below 2^47 (Documentation/arch/x86/x86_64/5level-paging.rst)" {
+	local bits
+	[[ $(meta machine) == x86_64 ]] || skip "x86-64 layout"
+	read_obs bits vm.addr.max_user_bits
+	if ((bits == 56)); then
+		expect vm.addr.hint_2p47.at_hint = yes "a hint above 47 bits opts in to the 56-bit space"
+		expect vm.addr.hint_2p47.result_bits -eq 48
+	else
+		expect vm.addr.hint_2p47.at_hint = no "no user space at 2^47"
+		expect vm.addr.hint_2p47.result_bits -le 47
+	fi
+}
+
+@test "VM-PAGES-FRAMES: there are more virtual pages than physical frames (notes section 2)" {
+	local bits
+	read_obs bits vm.addr.max_user_bits
+	expect vm.addr.mem_total_kib -lt $(((1 << bits) / 1024)) \
+		"RAM (MemTotal) is smaller than the $bits-bit user address space"
+}
+
+# ---- top's VIRT, RES and SHR ---------------------------------------------------
+
+@test "VM-TOP-VIRT-RES: top's VIRT and RES are statm's size and resident, the same as VmSize and VmRSS (proc(5) /proc/pid/statm, /proc/pid/status)" {
+	local vmsize vmrss
+	read_obs vmsize vm.top.vmsize_kib
+	read_obs vmrss vm.top.vmrss_kib
+	expect vm.top.statm_size_kib -eq "$vmsize" "VIRT"
+	expect vm.top.statm_resident_kib -eq "$vmrss" "RES"
+}
+
+@test "VM-TOP-SHR: top's SHR is statm's shared field, RssFile + RssShmem (proc(5) /proc/pid/statm, /proc/pid/status)" {
+	local file shmem
+	read_obs file vm.top.rss_file_kib
+	read_obs shmem vm.top.rss_shmem_kib
+	expect vm.top.statm_shared_kib -eq $((file + shmem)) "RssFile $file + RssShmem $shmem"
+}
+
+@test "VM-TOP-SHR-SHMEM: touching 1 MiB of shared memory grows SHR by 1 MiB; touching 1 MiB of private memory grows RES but not SHR (proc(5) RssShmem, RssAnon)" {
+	local touched
+	read_obs touched vm.top.touched_kib
+	rss_counter_slack
+	expect vm.top.shared_touch.shr_delta_kib -ge $((touched - 2 * slack_kib)) "a shared memfd page is shmem"
+	expect vm.top.shared_touch.shr_delta_kib -le $((touched + 2 * slack_kib + INCIDENTAL_KIB)) "a shared memfd page is shmem"
+	expect vm.top.private_touch.shr_delta_kib -le $((2 * slack_kib + INCIDENTAL_KIB)) "private pages are not shared"
+	expect vm.top.private_touch.res_delta_kib -ge $((touched - 2 * slack_kib)) "but they are resident"
+	expect vm.top.private_touch.res_delta_kib -le $((touched + 2 * slack_kib + INCIDENTAL_KIB)) "but they are resident"
+}

@@ -1,0 +1,164 @@
+#!/usr/bin/env bats
+# The harness's own claims: a recorded run that cannot be trusted is never
+# judged as passing, and compare/report/json say what they should.  Each
+# test breaks one thing in a copy of a fresh, good run.
+
+load ../ipcvm
+
+ipcvm() { "$IPCVM_SRCDIR/harness/ipcvm" "$@"; }
+
+setup_file() {
+	export GOOD=$BATS_FILE_TMPDIR/good
+	if [[ -n ${IPCVM_PROBEDIR:-} ]]; then
+		ipcvm record --out "$GOOD" fifo 2>/dev/null || true
+	fi
+}
+
+setup() {
+	[[ -f $GOOD/fifo.obs ]] || fail "no good run to start from: run through make check (IPCVM_PROBEDIR)"
+	load_bats_support
+	source "$IPCVM_BATS_LIBDIR/bats-assert/load.bash"
+	source "$IPCVM_BATS_LIBDIR/bats-file/load.bash"
+	BAD=$BATS_TEST_TMPDIR/bad
+	cp -r "$GOOD" "$BAD"
+}
+
+# the fifo cases judged against DIR: only two of them, which is enough to
+# see that the shared require_observations step fails them all
+judge_fifo() {
+	run env IPCVM_RESULTS="$1" "${BATS:-bats}" --tap --filter '^FIFO-(MKFIFO|EEXIST):' "$IPCVM_SRCDIR/cases/fifo.bats"
+}
+
+refute_any_pass() {
+	refute_line --regexp '^ok '
+	assert_line --regexp '^not ok 1 '
+	assert_line --regexp '^not ok 2 '
+}
+
+@test "RESULTS-GOOD: a fresh run validates, and its cases pass (the control for the tests below)" {
+	run ipcvm validate "$GOOD"
+	assert_success
+	judge_fifo "$GOOD"
+	assert_success
+	assert_line --regexp '^ok 1 FIFO-MKFIFO'
+}
+
+@test "RESULTS-NO-META: a run without meta.env is refused, naming the file" {
+	rm "$BAD/meta.env"
+	run ipcvm validate "$BAD"
+	assert_failure
+	assert_output --partial "$BAD/meta.env: missing"
+	judge_fifo "$BAD"
+	refute_any_pass
+	assert_output --partial "meta.env: missing"
+}
+
+@test "RESULTS-MALFORMED: a line that is not name=value is refused with file and line" {
+	sed -i '3s/.*/this is not an observation/' "$BAD/fifo.obs"
+	run ipcvm validate "$BAD" fifo
+	assert_failure
+	assert_output --partial "$BAD/fifo.obs:3: malformed observation"
+	judge_fifo "$BAD"
+	refute_any_pass
+	assert_output --partial "fifo.obs:3: malformed"
+}
+
+@test "RESULTS-DUPLICATE: an observation recorded twice is refused with both lines" {
+	sed -i '2p' "$BAD/fifo.obs"
+	run ipcvm validate "$BAD" fifo
+	assert_failure
+	assert_output --regexp "fifo.obs:3: observation fifo\.[a-z_.]+ appears twice \(first on line 2\)"
+	judge_fifo "$BAD"
+	refute_any_pass
+}
+
+@test "RESULTS-CUT-SHORT: a file without its closing probe.status (a crashed probe) is refused" {
+	sed -i '$d' "$BAD/fifo.obs"
+	run ipcvm validate "$BAD" fifo
+	assert_failure
+	assert_output --partial "cut short"
+	judge_fifo "$BAD"
+	refute_any_pass
+	assert_output --partial "cut short"
+}
+
+@test "RESULTS-WRONG-FAMILY: an observation of another family in fifo.obs is refused" {
+	sed -i '1s/^fifo\./pipe./' "$BAD/fifo.obs"
+	run ipcvm validate "$BAD" fifo
+	assert_failure
+	assert_output --partial "does not belong to the fifo family"
+}
+
+@test "RESULTS-UNKNOWN-PROBE: a file for a probe ipcvm does not have is refused" {
+	cp "$BAD/fifo.obs" "$BAD/bogus.obs"
+	run ipcvm validate "$BAD"
+	assert_failure
+	assert_output --partial "$BAD/bogus.obs: unknown probe bogus"
+}
+
+@test "RESULTS-MISSING-FAMILY: judging a run that lacks the family fails every case, never skips" {
+	rm "$BAD/fifo.obs"
+	judge_fifo "$BAD"
+	refute_any_pass
+	refute_output --partial "# skip"
+	assert_output --partial "fifo.obs: missing"
+}
+
+@test "RESULTS-PROBE-ERROR: a probe that stopped on a hard error fails every case with the failing call" {
+	sed -i '$d' "$BAD/fifo.obs"
+	printf '%s\n' error.call=mkfifo error.errno=EMFILE error.where=probes/fifo.c:42 probe.status=error >>"$BAD/fifo.obs"
+	judge_fifo "$BAD"
+	refute_any_pass
+	assert_output --partial "mkfifo failed with EMFILE at probes/fifo.c:42"
+}
+
+@test "RESULTS-PROBE-SKIP: a probe that could not run here skips every case with its reason" {
+	sed -i '$d' "$BAD/fifo.obs"
+	printf '%s\n' skip.reason=no-fifos-in-this-kernel probe.status=skipped >>"$BAD/fifo.obs"
+	judge_fifo "$BAD"
+	assert_success
+	assert_line --regexp '^ok 1 .* # skip .*no fifos in this kernel'
+}
+
+@test "COMPARE: a changed observation is reported with both values and exit 1" {
+	sed -i 's/^fifo.mkfifo.existing_path=.*/fifo.mkfifo.existing_path=OK/' "$BAD/fifo.obs"
+	run ipcvm compare "$GOOD" "$BAD"
+	assert_failure 1
+	assert_line "  fifo.mkfifo.existing_path"
+	assert_line "    A: EEXIST"
+	assert_line "    B: OK"
+	run ipcvm compare "$GOOD" "$GOOD"
+	assert_success
+	assert_output --partial "no observation differs"
+}
+
+@test "COMPARE-ALLOW: a difference covered by a commented allowance passes; an allowance without a reason is refused" {
+	sed -i 's/^fifo.mkfifo.existing_path=.*/fifo.mkfifo.existing_path=OK/' "$BAD/fifo.obs"
+	echo 'fifo.mkfifo.*  # for this test' >"$BATS_TEST_TMPDIR/allow"
+	run ipcvm compare --allow "$BATS_TEST_TMPDIR/allow" "$GOOD" "$BAD"
+	assert_success
+	assert_output --partial "(allowed: for this test)"
+	echo 'fifo.mkfifo.*' >"$BATS_TEST_TMPDIR/allow"
+	run ipcvm compare --allow "$BATS_TEST_TMPDIR/allow" "$GOOD" "$BAD"
+	assert_failure 99
+	assert_output --partial "needs a reason"
+}
+
+@test "REPORT: a claim that fails in one run is 'differs' there, with what was observed" {
+	sed -i 's/^fifo.unrelated.data=.*/fifo.unrelated.data=other/' "$BAD/fifo.obs"
+	run ipcvm report --html "$BATS_TEST_TMPDIR/r.html" "$GOOD" "$BAD"
+	assert_success
+	assert_line --regexp '^\| good \| holds \|'
+	assert_line --regexp '^\| bad \| differs \| FIFO-UNRELATED fails: fifo.unrelated.data=other'
+	assert_file_exists "$BATS_TEST_TMPDIR/r.html"
+	assert_file_contains "$BATS_TEST_TMPDIR/r.html" 'class="verdict differs"'
+}
+
+@test "JSON: one document with meta, observations and verdicts" {
+	run ipcvm json "$GOOD"
+	assert_success
+	assert_line '  "format": "ipcvm-run-1",'
+	assert_output --partial '"kernel_release": '
+	assert_output --partial '"fifo.mkfifo.existing_path": "EEXIST"'
+	assert_output --regexp '\{"claim": "FIFO-EEXIST: [^"]*", "status": "pass"'
+}

@@ -1,0 +1,1146 @@
+/*
+ * shm.c - what the kernel does with System V shared memory: keys and
+ * IPC_PRIVATE, zero-filled new segments, stores that reach another process
+ * with no system call carrying the data, shm_nattch (and what ipcs reads in
+ * /proc/sysvipc/shm), IPC_RMID while attached, the size rules and the
+ * SHMMAX/SHMMNI/SHMALL limits (lowered in a private IPC namespace),
+ * SHM_RDONLY, and a counter kept exact by a System V semaphore.  Records
+ * only; cases/shm.bats judges.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probe.h"
+#include "names.h"
+
+const char PROBE_NAME[] = "shm";
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* a segment made with IPC_PRIVATE|IPC_CREAT|IPC_EXCL: always ours, always new */
+static int new_private(size_t size)
+{
+	int id = (int)SETUP(shmget(IPC_PRIVATE, size, IPC_CREAT | IPC_EXCL | 0600));
+
+	cleanup_shm(id);
+	return id;
+}
+
+/* a creation that may or may not succeed: whatever it made is removed at exit */
+static struct outcome try_create(key_t key, size_t size, int flags)
+{
+	struct outcome o = TRY(0, shmget(key, size, flags));
+
+	if (o.ret != -1)
+		cleanup_shm((int)o.ret);
+	return o;
+}
+
+static void *attach(int id, int flags)
+{
+	void *p = shmat(id, NULL, flags);
+
+	if (p == (void *)-1)
+		probe_fail("shmat", errno);
+	return p;
+}
+
+static void detach(const void *p)
+{
+	SETUP(shmdt(p));
+}
+
+static struct shmid_ds stat_shm(int id)
+{
+	struct shmid_ds ds;
+
+	SETUP(shmctl(id, IPC_STAT, &ds));
+	return ds;
+}
+
+/* IPC_RMID, and out of the registry at once: the id may be reused by
+ * someone else once the segment is gone, and must never be removed twice */
+static struct outcome remove_shm(int id)
+{
+	sigset_t all, old;
+	struct outcome o;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	o = TRY(0, shmctl(id, IPC_RMID, NULL));
+	if (o.ret != -1)
+		cleanup_done_ipc(id);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return o;
+}
+
+/* /proc/sys values can be ULONG_MAX-ish: read_ll_file would saturate */
+static int read_ull(const char *path, unsigned long long *v)
+{
+	char buf[64];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	errno = 0;
+	*v = strtoull(buf, NULL, 10);
+	return errno ? -1 : 0;
+}
+
+/* a core file in the working directory is a leak: children that are meant
+ * to die of a signal do not dump */
+static void no_core(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* the fate of a child as one token: none (exit 0), the signal's name,
+ * exit-N, or TIMEOUT */
+static void obs_fate(const char *name, int status)
+{
+	char v[16];
+
+	if (status == -1)
+		obs_str(name, "TIMEOUT");
+	else if (WIFSIGNALED(status))
+		obs_signal(name, WTERMSIG(status));
+	else if (WEXITSTATUS(status) == 0)
+		obs_str(name, "none");
+	else {
+		snprintf(v, sizeof(v), "exit-%d", WEXITSTATUS(status));
+		obs_str(name, v);
+	}
+}
+
+/* ---- /proc/sysvipc/shm: what ipcs(1) reads (proc(5)) ------------------- */
+
+struct proc_shm {
+	long long key;
+	int id;
+	unsigned long long nattch;
+};
+
+/* the line for segment ID (by_key: for KEY); 1 found, 0 absent, -1 unreadable */
+static int proc_shm_find(int by_key, long long want, struct proc_shm *out)
+{
+	char line[512];
+	FILE *f = fopen("/proc/sysvipc/shm", "re");
+	int found = 0;
+
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f)) {	/* the header */
+		fclose(f);
+		return -1;
+	}
+	while (!found && fgets(line, sizeof(line), f)) {
+		struct proc_shm p;
+		unsigned long long size;
+		unsigned perms;
+		int cpid, lpid;
+
+		/* key shmid perms size cpid lpid nattch ... */
+		if (sscanf(line, "%lld %d %o %llu %d %d %llu", &p.key, &p.id,
+			   &perms, &size, &cpid, &lpid, &p.nattch) != 7)
+			continue;
+		if (by_key ? p.key == want : p.id == want) {
+			*out = p;
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * A key no segment uses yet: ftok(3) on a fresh file in the probe's private
+ * scratch directory, so two runs never derive the same key from the same
+ * file.  ftok keeps only 16 bits of the inode, so the key is also checked
+ * against the keys in use, and another project id tried if it is taken.
+ */
+static key_t fresh_key(char *path, size_t size, int *proj)
+{
+	static int files;
+	char name[32];
+	key_t key;
+	int fd;
+
+	snprintf(name, sizeof(name), "key%d", files++);
+	scratch_path(path, size, name);
+	fd = (int)SETUP(open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
+	close(fd);
+	cleanup_unlink(path);
+	for (*proj = 1; *proj < 256; (*proj)++) {
+		struct proc_shm p;
+
+		key = ftok(path, *proj);
+		if (key == -1)
+			probe_fail("ftok", errno);
+		if (proc_shm_find(1, key, &p) != 1)
+			return key;
+	}
+	probe_fail("ftok: every project id gives a key in use", EEXIST);
+}
+
+/* ---- a store seen through memory alone ----------------------------------- */
+/*
+ * The point of shared memory (notes, section 1) is that the data does not
+ * travel through a kernel buffer by system calls.  Proof by construction:
+ *
+ *  - the reader (a child, or an unrelated program) attaches, then installs a
+ *    seccomp filter under which any system call but exit, exit_group and
+ *    rt_sigreturn kills it with SIGSYS, and then says READY in the segment;
+ *  - only after READY does the writer draw a random payload (so the reader
+ *    cannot have it from fork or its command line), store it and say
+ *    PAYLOAD;
+ *  - the reader, spinning on plain loads, sees PAYLOAD, writes back the
+ *    complement of the payload and says REPLY;
+ *  - the writer, spinning too, checks the reply.
+ *
+ * A correct reply from a reader that is still alive means the payload
+ * reached it with no system call at all on its side, and came back the same
+ * way.  The writer arms its timer before its first store and makes no
+ * system call until it has seen the reply either.  Both loops are bounded by
+ * an interval timer whose SIGALRM handler only sets a flag.  Synchronising
+ * through a pipe would work as well but would put a system call between the
+ * store and the load, which is what this section must rule out.
+ */
+
+enum { HS_EMPTY, HS_READY, HS_PAYLOAD, HS_REPLY };
+enum { PAYLOAD_BYTES = 1024 };
+
+struct handshake {
+	uint32_t state;		/* HS_*: release stores, acquire loads */
+	int32_t filter;		/* the reader's seccomp filter: 1, or -errno */
+	unsigned char payload[PAYLOAD_BYTES];
+	unsigned char reply[PAYLOAD_BYTES];
+};
+
+/* reader exit codes */
+enum { READER_OK, READER_USAGE = 100, READER_FTOK, READER_SHMGET,
+       READER_SHMAT, READER_WAIT_TIMEOUT };
+
+static volatile sig_atomic_t window_expired;
+
+static void on_window_alarm(int sig)
+{
+	(void)sig;
+	window_expired = 1;
+}
+
+/* the last system calls before a window without any */
+static void window_open(int ms)
+{
+	struct sigaction sa;
+	struct itimerval it;
+
+	window_expired = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_window_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = ms / 1000;
+	it.it_value.tv_usec = (ms % 1000) * 1000;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void window_close(void)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+/* plain loads until *P == WANT or the window's timer fires */
+static int spin_until(uint32_t *p, uint32_t want)
+{
+	while (__atomic_load_n(p, __ATOMIC_ACQUIRE) != want) {
+		if (window_expired)
+			return 0;
+		cpu_relax();
+	}
+	return 1;
+}
+
+/* 1 when every system call but exiting and returning from a signal handler
+ * now kills this process with SIGSYS; -errno when there is no such filter */
+static int forbid_syscalls(void)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_exit_group, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_exit, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_rt_sigreturn, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == -1)
+		return -errno;
+	return 1;
+}
+
+/* never returns: the only way out under the filter is _exit */
+__attribute__((noreturn)) static void reader_side(struct handshake *hs)
+{
+	int filter;
+
+	no_core();
+	window_open(hang_ms());
+	filter = forbid_syscalls();
+	/* from here on: loads and stores only */
+	hs->filter = filter;
+	__atomic_store_n(&hs->state, HS_READY, __ATOMIC_RELEASE);
+	if (!spin_until(&hs->state, HS_PAYLOAD))
+		_exit(READER_WAIT_TIMEOUT);
+	for (int i = 0; i < PAYLOAD_BYTES; i++)
+		hs->reply[i] = (unsigned char)~hs->payload[i];
+	__atomic_store_n(&hs->state, HS_REPLY, __ATOMIC_RELEASE);
+	_exit(READER_OK);
+}
+
+static void random_bytes(unsigned char *buf, size_t len)
+{
+	struct timespec ts;
+	uint64_t x;
+
+	if (getrandom(buf, len, GRND_NONBLOCK) == (ssize_t)len)
+		return;
+	/* unpredictable enough for a reader that never sees it otherwise */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^ (uint64_t)getpid();
+	for (size_t i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		buf[i] = (unsigned char)x;
+	}
+}
+
+struct exchange {
+	int ready;		/* the reader said READY */
+	int reply_ok;		/* its reply is the complement of our payload */
+	int filter;		/* what it said about its filter */
+};
+
+static struct exchange writer_side(struct handshake *hs)
+{
+	unsigned char payload[PAYLOAD_BYTES];
+	struct exchange x = { 0, 0, 0 };
+	int replied;
+
+	window_open(hang_ms());
+	x.ready = spin_until(&hs->state, HS_READY);
+	window_close();
+	if (!x.ready)
+		return x;
+	x.filter = hs->filter;
+	random_bytes(payload, sizeof(payload));
+
+	window_open(hang_ms());
+	/* no system call from here until the reply is in */
+	memcpy(hs->payload, payload, sizeof(payload));
+	__atomic_store_n(&hs->state, HS_PAYLOAD, __ATOMIC_RELEASE);
+	replied = spin_until(&hs->state, HS_REPLY);
+	window_close();
+
+	x.reply_ok = replied;
+	for (int i = 0; replied && i < PAYLOAD_BYTES; i++)
+		if (hs->reply[i] != (unsigned char)~payload[i])
+			x.reply_ok = 0;
+	return x;
+}
+
+static void obs_exchange(const char *prefix, struct exchange x, int status)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "%s.reader_ready", prefix);
+	obs_bool(name, x.ready);
+	snprintf(name, sizeof(name), "%s.syscall_filter", prefix);
+	if (!x.ready)
+		obs_skip(name, "reader-never-ready");
+	else if (x.filter == 1)
+		obs_str(name, "yes");
+	else
+		obs_errno(name, -x.filter);
+	snprintf(name, sizeof(name), "%s.reply_matches", prefix);
+	obs_bool(name, x.reply_ok);
+	snprintf(name, sizeof(name), "%s.reader_end", prefix);
+	obs_fate(name, status);
+}
+
+/* ---- peers: programs that know only a path and a project id ---------------- */
+
+/* argv: reader PATH PROJ.  Finds the segment by its ftok key, then plays
+ * the reader of the handshake. */
+static int peer_reader(int argc, char **argv)
+{
+	key_t key;
+	int id;
+	void *p;
+
+	if (argc != 3)
+		return READER_USAGE;
+	key = ftok(argv[1], atoi(argv[2]));
+	if (key == -1)
+		return READER_FTOK;
+	id = shmget(key, 0, 0600);
+	if (id == -1)
+		return READER_SHMGET;
+	p = shmat(id, NULL, 0);
+	if (p == (void *)-1)
+		return READER_SHMAT;
+	reader_side(p);
+}
+
+const struct peer_role probe_peers[] = {
+	{ "reader", peer_reader },
+	{ 0 },
+};
+
+/* ---- limits the kernel advertises (proc(5)) ------------------------------ */
+
+static unsigned long long shmmax = ULLONG_MAX;
+
+static void limits(void)
+{
+	unsigned long long v;
+	char buf[32];
+
+	obs_int("page_size_bytes", page_size());
+	if (read_ull("/proc/sys/kernel/shmmax", &shmmax) == 0) {
+		/* may exceed LLONG_MAX: written as text */
+		snprintf(buf, sizeof(buf), "%llu", shmmax);
+		obs_str("limit.shmmax_bytes", buf);
+	} else {
+		shmmax = ULLONG_MAX;
+		obs_skip("limit.shmmax_bytes", "proc-sys-kernel-shmmax-unreadable");
+	}
+	if (read_ull("/proc/sys/kernel/shmall", &v) == 0) {
+		snprintf(buf, sizeof(buf), "%llu", v);
+		obs_str("limit.shmall_pages", buf);
+	} else {
+		obs_skip("limit.shmall_pages", "proc-sys-kernel-shmall-unreadable");
+	}
+	if (read_ull("/proc/sys/kernel/shmmni", &v) == 0)
+		obs_int("limit.shmmni_count", (long long)v);
+	else
+		obs_skip("limit.shmmni_count", "proc-sys-kernel-shmmni-unreadable");
+}
+
+/* ---- keys (shmget(2)) ------------------------------------------------------ */
+
+static void keys(void)
+{
+	char path[4096];
+	size_t ps = (size_t)page_size();
+	struct outcome o;
+	int proj, id;
+	key_t key = fresh_key(path, sizeof(path), &proj);
+
+	/* finds, never creates: nothing to register */
+	obs_outcome("key.unused_without_creat", TRY(0, shmget(key, ps, 0600)));
+
+	o = TRY(0, shmget(key, ps, IPC_CREAT | 0600));
+	obs_outcome("key.unused_with_creat", o);
+	if (o.ret == -1) {
+		obs_skip("key.created_new", "create-failed");
+		obs_skip("key.same_key_same_id", "create-failed");
+		obs_skip("key.creat_again_same_id", "create-failed");
+		obs_skip("key.excl_on_existing", "create-failed");
+	} else {
+		struct shmid_ds ds;
+
+		id = (int)o.ret;
+		ds = stat_shm(id);
+		/* made by us just now, not somebody else's segment found by key:
+		 * only then is it ours to remove */
+		if (ds.shm_cpid != getpid())
+			probe_fail("shmget: the fresh key was taken by another process", EEXIST);
+		cleanup_shm(id);
+		obs_bool("key.created_new", ds.shm_nattch == 0 && ds.shm_perm.__key == key);
+		obs_bool("key.same_key_same_id", shmget(key, 0, 0600) == id);
+		obs_bool("key.creat_again_same_id", shmget(key, ps, IPC_CREAT | 0600) == id);
+		obs_outcome("key.excl_on_existing",
+			    try_create(key, ps, IPC_CREAT | IPC_EXCL | 0600));
+	}
+
+	/* IPC_PRIVATE: a new segment every time, with or without IPC_CREAT
+	 * and IPC_EXCL (shmget(2) NOTES) */
+	struct outcome a = try_create(IPC_PRIVATE, ps, IPC_CREAT | IPC_EXCL | 0600);
+	struct outcome b = try_create(IPC_PRIVATE, ps, IPC_CREAT | IPC_EXCL | 0600);
+	struct outcome c = try_create(IPC_PRIVATE, ps, 0600);
+
+	obs_outcome("key.private_excl_twice", b);
+	obs_outcome("key.private_without_creat", c);
+	obs_bool("key.private_ids_distinct", a.ret != -1 && b.ret != -1 && c.ret != -1 &&
+		 a.ret != b.ret && b.ret != c.ret && a.ret != c.ret);
+}
+
+/* ---- a new segment is zero-filled (shmget(2)) ------------------------------ */
+
+static void zero_fill(void)
+{
+	size_t size = 16 * (size_t)page_size() + 123;
+	int id = new_private(size);
+	unsigned char *p = attach(id, 0);
+	size_t nonzero = 0;
+
+	/* the whole rounded-up size, not only the bytes asked for */
+	size_t rounded = (size + (size_t)page_size() - 1) & ~((size_t)page_size() - 1);
+	for (size_t i = 0; i < rounded; i++)
+		nonzero += p[i] != 0;
+	obs_int("new.checked_bytes", (long long)rounded);
+	obs_int("new.nonzero_bytes", (long long)nonzero);
+	detach(p);
+}
+
+/* ---- a store seen by another process, parent/child and unrelated ------------ */
+
+static int fork_reader(void *arg)
+{
+	void *p = shmat(*(int *)arg, NULL, 0);
+
+	if (p == (void *)-1)
+		return READER_SHMAT;
+	reader_side(p);
+}
+
+static void shared_fork(void)
+{
+	int id = new_private(sizeof(struct handshake));
+	pid_t pid = spawn(fork_reader, &id);	/* attaches on its own */
+	struct handshake *hs = attach(id, 0);
+	struct exchange x = writer_side(hs);
+
+	obs_exchange("shared.fork", x, reap(pid, hang_ms()));
+	detach(hs);
+}
+
+static void shared_unrelated(void)
+{
+	char path[4096], projs[8];
+	const char *args[] = { path, projs, NULL };
+	int proj;
+	key_t key = fresh_key(path, sizeof(path), &proj);
+	int id = (int)SETUP(shmget(key, sizeof(struct handshake),
+				   IPC_CREAT | IPC_EXCL | 0600));
+	struct handshake *hs;
+	pid_t pid;
+
+	cleanup_shm(id);
+	hs = attach(id, 0);
+	snprintf(projs, sizeof(projs), "%d", proj);
+	pid = spawn_peer("reader", args);
+	obs_exchange("shared.unrelated", writer_side(hs), reap(pid, hang_ms()));
+	detach(hs);
+}
+
+/* ---- shm_nattch (shmctl(2), shmop(2)) and /proc/sysvipc/shm ---------------- */
+
+struct nattch_child {
+	int id;
+	void *inherited;
+	int go[2], ack[2];
+};
+
+/* on each go byte: detach the inherited attachment; attach again; exit */
+static int nattch_child(void *arg)
+{
+	struct nattch_child *c = arg;
+
+	close(c->go[1]);
+	close(c->ack[0]);
+	signal_byte(c->ack[1]);		/* running */
+	if (wait_byte(c->go[0], hang_ms()) != 1 || shmdt(c->inherited) == -1)
+		return 1;
+	signal_byte(c->ack[1]);
+	if (wait_byte(c->go[0], hang_ms()) != 1 || shmat(c->id, NULL, 0) == (void *)-1)
+		return 2;
+	signal_byte(c->ack[1]);
+	/* exits still attached: _exit(2) detaches */
+	return wait_byte(c->go[0], hang_ms()) == 1 ? 0 : 3;
+}
+
+static int proc_agrees = 1, proc_readable = 1;
+
+static void obs_nattch(const char *name, int id)
+{
+	struct shmid_ds ds = stat_shm(id);
+	struct proc_shm p;
+	int r = proc_shm_find(0, id, &p);
+
+	if (r == -1)
+		proc_readable = 0;
+	else if (r == 0 || p.nattch != (unsigned long long)ds.shm_nattch)
+		proc_agrees = 0;
+	obs_int(name, (long long)ds.shm_nattch);
+}
+
+static void nattch(void)
+{
+	struct nattch_child c;
+	pid_t pid;
+
+	c.id = new_private((size_t)page_size());
+	obs_nattch("nattch.after_create_count", c.id);
+	c.inherited = attach(c.id, 0);
+	obs_nattch("nattch.after_shmat_count", c.id);
+
+	SETUP(pipe2(c.go, O_CLOEXEC));
+	SETUP(pipe2(c.ack, O_CLOEXEC));
+	pid = spawn(nattch_child, &c);
+	close(c.go[0]);
+	close(c.ack[1]);
+	if (wait_byte(c.ack[0], hang_ms()) != 1)
+		probe_fail("nattch child did not start", ETIMEDOUT);
+	obs_nattch("nattch.after_fork_count", c.id);
+	signal_byte(c.go[1]);
+	if (wait_byte(c.ack[0], hang_ms()) == 1)
+		obs_nattch("nattch.after_child_shmdt_count", c.id);
+	else
+		obs_skip("nattch.after_child_shmdt_count", "child-shmdt-failed");
+	signal_byte(c.go[1]);
+	if (wait_byte(c.ack[0], hang_ms()) == 1)
+		obs_nattch("nattch.after_child_shmat_count", c.id);
+	else
+		obs_skip("nattch.after_child_shmat_count", "child-shmat-failed");
+	signal_byte(c.go[1]);
+	obs_fate("nattch.child_end", reap(pid, hang_ms()));
+	obs_nattch("nattch.after_child_exit_count", c.id);
+	detach(c.inherited);
+	obs_nattch("nattch.after_shmdt_count", c.id);
+	close(c.go[1]);
+	close(c.ack[0]);
+
+	if (proc_readable)
+		obs_bool("nattch.proc_sysvipc_agrees", proc_agrees);
+	else
+		obs_skip("nattch.proc_sysvipc_agrees", "proc-sysvipc-shm-unreadable");
+}
+
+/* ---- IPC_RMID while attached (shmctl(2)) ------------------------------------ */
+
+static void rmid(void)
+{
+	char path[4096];
+	size_t ps = (size_t)page_size();
+	struct shmid_ds ds;
+	int proj;
+	key_t key = fresh_key(path, sizeof(path), &proj);
+	int id = (int)SETUP(shmget(key, ps, IPC_CREAT | IPC_EXCL | 0600));
+	volatile unsigned char *a, *b;
+	struct outcome o;
+
+	cleanup_shm(id);
+	/* two attachments: the segment must outlive the first detach */
+	a = attach(id, 0);
+	b = attach(id, 0);
+	ds = stat_shm(id);
+	obs_bool("rmid.before.key_is_private", ds.shm_perm.__key == IPC_PRIVATE);
+	obs_bool("rmid.before.mode_shm_dest", (ds.shm_perm.mode & SHM_DEST) != 0);
+
+	obs_outcome("rmid.result", remove_shm(id));
+	ds = stat_shm(id);
+	obs_bool("rmid.after.key_is_private", ds.shm_perm.__key == IPC_PRIVATE);
+	obs_bool("rmid.after.mode_shm_dest", (ds.shm_perm.mode & SHM_DEST) != 0);
+	obs_int("rmid.after.nattch_count", (long long)ds.shm_nattch);
+	obs_outcome("rmid.after.get_old_key", TRY(0, shmget(key, ps, 0600)));
+
+	/* still memory: a store through one attachment, read through the other */
+	a[ps - 1] = 0xa5;
+	b[0] = 0x5a;
+	obs_bool("rmid.after.memory_shared", b[ps - 1] == 0xa5 && a[0] == 0x5a);
+
+	/* Linux lets a marked segment be attached again (shmop(2) NOTES) */
+	void *again = shmat(id, NULL, 0);
+	obs_errno("rmid.after.shmat_again", again == (void *)-1 ? errno : 0);
+	if (again != (void *)-1)
+		detach(again);
+
+	detach((const void *)a);
+	o = TRY(0, shmctl(id, IPC_STAT, &ds));
+	obs_outcome("rmid.after_first_shmdt.stat", o);
+	obs_int("rmid.after_first_shmdt.nattch_count", o.ret == -1 ? -1 : (long long)ds.shm_nattch);
+	detach((const void *)b);
+	obs_outcome("rmid.after_last_shmdt.stat", TRY(0, shmctl(id, IPC_STAT, &ds)));
+}
+
+/* ---- size rules (shmget(2)) ------------------------------------------------ */
+
+struct page_store {
+	int id;
+	size_t offset;
+};
+
+/*
+ * Attach the segment at the start of a two-page PROT_NONE reservation and
+ * store one byte at OFFSET: the page after the segment is certain to fault,
+ * so a store that survives was a store into the segment.
+ */
+static int store_at(void *arg)
+{
+	struct page_store *s = arg;
+	size_t ps = (size_t)page_size();
+	unsigned char *base;
+
+	no_core();
+	base = mmap(NULL, 2 * ps, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return 10;
+	if (shmat(s->id, base, SHM_REMAP) != base)
+		return 11;
+	((volatile unsigned char *)base)[s->offset] = 0x5a;
+	return 0;
+}
+
+static void size_one(void)
+{
+	size_t ps = (size_t)page_size();
+	struct outcome o = try_create(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
+	struct page_store s;
+
+	obs_outcome("size.one_byte_new", o);
+	if (o.ret == -1) {
+		obs_skip("size.one_byte.segsz_bytes", "create-failed");
+		obs_skip("size.one_byte.store_last_byte_of_page", "create-failed");
+		obs_skip("size.one_byte.last_byte_shared", "create-failed");
+		obs_skip("size.one_byte.store_past_page", "create-failed");
+		return;
+	}
+	s.id = (int)o.ret;
+	obs_int("size.one_byte.segsz_bytes", (long long)stat_shm(s.id).shm_segsz);
+
+	s.offset = ps - 1;
+	obs_fate("size.one_byte.store_last_byte_of_page", reap(spawn(store_at, &s), hang_ms()));
+	unsigned char *p = attach(s.id, SHM_RDONLY);
+	obs_bool("size.one_byte.last_byte_shared", p[ps - 1] == 0x5a);
+	detach(p);
+
+	s.offset = ps;		/* the control: one byte past the page */
+	obs_fate("size.one_byte.store_past_page", reap(spawn(store_at, &s), hang_ms()));
+}
+
+static void sizes(void)
+{
+	char path[4096];
+	size_t ps = (size_t)page_size();
+	int proj, id;
+	key_t key;
+
+	obs_outcome("size.zero_new", try_create(IPC_PRIVATE, 0, IPC_CREAT | IPC_EXCL | 0600));
+	size_one();
+
+	/* an existing segment: asking for more than its shm_segsz fails, even
+	 * within the same page; asking for less or the same finds it */
+	key = fresh_key(path, sizeof(path), &proj);
+	id = (int)SETUP(shmget(key, ps, IPC_CREAT | IPC_EXCL | 0600));
+	cleanup_shm(id);
+	obs_outcome("size.existing.larger", TRY(0, shmget(key, ps + 1, 0600)));
+	obs_bool("size.existing.same_finds_it", shmget(key, ps, 0600) == id);
+	obs_bool("size.existing.smaller_finds_it", shmget(key, 1, 0600) == id);
+
+	if (shmmax < (unsigned long long)SIZE_MAX)
+		obs_outcome("size.above_shmmax",
+			    try_create(IPC_PRIVATE, (size_t)shmmax + 1, IPC_CREAT | IPC_EXCL | 0600));
+	else
+		obs_skip("size.above_shmmax", "shmmax-plus-one-does-not-fit-size_t");
+}
+
+/* ---- the limits, lowered in a private IPC namespace ------------------------- */
+/*
+ * SHMMAX, SHMMNI and SHMALL are per IPC namespace.  A child unshares a user
+ * and an IPC namespace (unprivileged where user namespaces are allowed),
+ * lowers the limits there, and reports through a pipe.  Whatever it makes
+ * dies with its namespace; nothing is visible to ipcs outside.
+ */
+
+enum { NS_SHMMAX = 1 << 20, NS_SHMMNI = 3, NS_SHMALL_PAGES = 4 };
+
+struct ns_report {
+	int unshare_err;
+	int map_err;
+	int shmmax_write_err, shmmax_at, shmmax_above;
+	int shmmni_write_err, shmmni_created, shmmni_next;
+	int shmall_write_err, shmall_at, shmall_beyond;
+};
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd == -1)
+		return errno;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
+static int write_number(const char *path, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	return write_file(path, buf);
+}
+
+/* errno of a creation, 0 on success; what it made is removed at once */
+static int create_err(size_t size)
+{
+	int id = shmget(IPC_PRIVATE, size, IPC_CREAT | IPC_EXCL | 0600);
+
+	if (id == -1)
+		return errno;
+	shmctl(id, IPC_RMID, NULL);
+	return 0;
+}
+
+static int ns_child(void *arg)
+{
+	int *fds = arg;
+	struct ns_report r;
+	size_t ps = (size_t)page_size();
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	char map[64];
+	int ids[NS_SHMMNI + 1], held = 0, id;
+
+	memset(&r, 0, sizeof(r));
+	close(fds[0]);
+	if (unshare(CLONE_NEWUSER | CLONE_NEWIPC) == -1) {
+		r.unshare_err = errno;
+		goto report;
+	}
+	/* be root of the new user namespace, which owns the IPC namespace */
+	write_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
+	r.map_err = write_file("/proc/self/uid_map", map);
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
+	if (!r.map_err)
+		r.map_err = write_file("/proc/self/gid_map", map);
+
+	r.shmmax_write_err = write_number("/proc/sys/kernel/shmmax", NS_SHMMAX);
+	if (!r.shmmax_write_err) {
+		r.shmmax_at = create_err(NS_SHMMAX);
+		r.shmmax_above = create_err(NS_SHMMAX + 1);
+	}
+
+	r.shmmni_write_err = write_number("/proc/sys/kernel/shmmni", NS_SHMMNI);
+	if (!r.shmmni_write_err) {
+		/* the namespace is new: it holds no segment but these */
+		while (held < NS_SHMMNI + 1) {
+			id = shmget(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
+			if (id == -1)
+				break;
+			ids[held++] = id;
+		}
+		r.shmmni_created = held < NS_SHMMNI ? held : NS_SHMMNI;
+		r.shmmni_next = held > NS_SHMMNI ? 0 : held == NS_SHMMNI ? errno : -1;
+		while (held > 0)
+			shmctl(ids[--held], IPC_RMID, NULL);
+		write_number("/proc/sys/kernel/shmmni", 4096);
+	}
+
+	r.shmall_write_err = write_number("/proc/sys/kernel/shmall", NS_SHMALL_PAGES);
+	if (!r.shmall_write_err) {
+		/* exactly the limit fits; one more page does not */
+		id = shmget(IPC_PRIVATE, NS_SHMALL_PAGES * ps, IPC_CREAT | IPC_EXCL | 0600);
+		r.shmall_at = id == -1 ? errno : 0;
+		r.shmall_beyond = create_err(1);
+		if (id != -1)
+			shmctl(id, IPC_RMID, NULL);
+	}
+report:
+	return write_all(fds[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1;
+}
+
+static void obs_ns_errno(const char *name, int write_err, int err)
+{
+	char why[64];
+
+	if (write_err) {
+		snprintf(why, sizeof(why), "sysctl-not-writable-in-namespace-%s",
+			 errno_name(write_err));
+		obs_skip(name, why);
+	} else {
+		obs_errno(name, err);
+	}
+}
+
+static void namespace_limits(void)
+{
+	static const char *const all[] = {
+		"ns.shmmax.at_limit", "ns.shmmax.above_limit",
+		"ns.shmmni.created_count", "ns.shmmni.next",
+		"ns.shmall.at_limit", "ns.shmall.beyond_limit",
+	};
+	struct ns_report r;
+	int fds[2];
+	pid_t pid;
+	char why[64];
+
+	SETUP(pipe2(fds, O_CLOEXEC));
+	pid = spawn(ns_child, fds);
+	close(fds[1]);
+	struct outcome o = TRY(hang_ms(), read_full(fds[0], &r, sizeof(r)));
+	close(fds[0]);
+	reap(pid, hang_ms());
+
+	obs_int("ns.shmmax.limit_bytes", NS_SHMMAX);
+	obs_int("ns.shmmni.limit_count", NS_SHMMNI);
+	obs_int("ns.shmall.limit_pages", NS_SHMALL_PAGES);
+	if (o.ret != (long)sizeof(r) || r.unshare_err) {
+		if (o.ret != (long)sizeof(r))
+			snprintf(why, sizeof(why), "namespace-child-gave-no-report");
+		else
+			snprintf(why, sizeof(why), "unshare-newuser-newipc-%s",
+				 errno_name(r.unshare_err));
+		obs_str("ns.unshare", o.ret == (long)sizeof(r) ? errno_name(r.unshare_err) : "none");
+		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+			obs_skip(all[i], why);
+		return;
+	}
+	obs_str("ns.unshare", "OK");
+	obs_errno("ns.id_map", r.map_err);
+	obs_ns_errno("ns.shmmax.at_limit", r.shmmax_write_err, r.shmmax_at);
+	obs_ns_errno("ns.shmmax.above_limit", r.shmmax_write_err, r.shmmax_above);
+	if (r.shmmni_write_err) {
+		obs_ns_errno("ns.shmmni.created_count", r.shmmni_write_err, 0);
+		obs_ns_errno("ns.shmmni.next", r.shmmni_write_err, 0);
+	} else {
+		obs_int("ns.shmmni.created_count", r.shmmni_created);
+		if (r.shmmni_next == -1)
+			obs_str("ns.shmmni.next", "not-reached");
+		else
+			obs_errno("ns.shmmni.next", r.shmmni_next);
+	}
+	obs_ns_errno("ns.shmall.at_limit", r.shmall_write_err, r.shmall_at);
+	obs_ns_errno("ns.shmall.beyond_limit", r.shmall_write_err, r.shmall_beyond);
+}
+
+/* ---- SHM_RDONLY and shmdt (shmop(2)) ------------------------------------------ */
+
+struct rdonly_child {
+	int id;
+	int report[2];
+};
+
+struct rdonly_report {
+	int attach_err;
+	int read_ok;
+};
+
+/* attach read-only, read what the parent stored, report, then store */
+static int rdonly_child(void *arg)
+{
+	struct rdonly_child *c = arg;
+	struct rdonly_report r = { 0, 0 };
+	volatile unsigned char *p;
+
+	no_core();
+	close(c->report[0]);
+	p = shmat(c->id, NULL, SHM_RDONLY);
+	if (p == (void *)-1)
+		r.attach_err = errno;
+	else
+		r.read_ok = p[0] == 0x42;
+	if (write_all(c->report[1], &r, sizeof(r)) != sizeof(r) || r.attach_err)
+		return 1;
+	p[0] = 0x43;		/* must fault */
+	return 0;
+}
+
+static void rdonly(void)
+{
+	struct rdonly_child c;
+	struct rdonly_report r;
+	unsigned char *p;
+	pid_t pid;
+
+	c.id = new_private((size_t)page_size());
+	p = attach(c.id, 0);
+	p[0] = 0x42;
+	SETUP(pipe2(c.report, O_CLOEXEC));
+	pid = spawn(rdonly_child, &c);
+	close(c.report[1]);
+	struct outcome o = TRY(hang_ms(), read_full(c.report[0], &r, sizeof(r)));
+	close(c.report[0]);
+	if (o.ret == (long)sizeof(r)) {
+		obs_errno("rdonly.attach", r.attach_err);
+		obs_bool("rdonly.read_sees_data", r.read_ok);
+	} else {
+		obs_skip("rdonly.attach", "child-gave-no-report");
+		obs_skip("rdonly.read_sees_data", "child-gave-no-report");
+	}
+	obs_fate("rdonly.store", reap(pid, hang_ms()));
+	obs_bool("rdonly.data_unchanged", p[0] == 0x42);
+	detach(p);
+}
+
+static void shmdt_errors(void)
+{
+	size_t ps = (size_t)page_size();
+	int id = new_private(ps);
+	unsigned char *p = attach(id, 0);
+	void *anon = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (anon == MAP_FAILED)
+		probe_fail("mmap", errno);
+	obs_outcome("detach.anonymous_page", TRY(0, shmdt(anon)));
+	obs_outcome("detach.unaligned", TRY(0, shmdt(p + 1)));
+	obs_outcome("detach.attached", TRY(0, shmdt(p)));
+	obs_outcome("detach.twice", TRY(0, shmdt(p)));
+	munmap(anon, ps);
+}
+
+/* ---- a counter under a semaphore (semop(2); the notes: shared memory
+ * "needs locking, together with a semaphore") ---------------------------- */
+
+enum { LOCK_PROCS = 4, LOCK_INCREMENTS = 20000 };
+
+struct counter_child {
+	volatile long *counter;
+	int semid;		/* -1: no lock */
+	int gate[2];
+};
+
+static int lock_op(int semid, int op)
+{
+	struct sembuf sb = { 0, (short)op, SEM_UNDO };
+	struct timespec ts = { hang_ms() / 1000, (hang_ms() % 1000) * 1000000L };
+
+	/* bounded: a lost wake-up is a failed child, not a hang */
+	return semtimedop(semid, &sb, 1, &ts);
+}
+
+static int counter_child(void *arg)
+{
+	struct counter_child *c = arg;
+
+	close(c->gate[1]);
+	if (wait_byte(c->gate[0], hang_ms()) != 0)	/* all start at EOF */
+		return 1;
+	for (int i = 0; i < LOCK_INCREMENTS; i++) {
+		if (c->semid != -1 && lock_op(c->semid, -1) == -1)
+			return 2;
+		*c->counter = *c->counter + 1;	/* load, add, store: not atomic */
+		if (c->semid != -1 && lock_op(c->semid, +1) == -1)
+			return 3;
+	}
+	return 0;
+}
+
+/* the counter after LOCK_PROCS children each added LOCK_INCREMENTS;
+ * *ALL_OK: every child exited 0 */
+static long count_with(struct counter_child *c, int *all_ok)
+{
+	pid_t pids[LOCK_PROCS];
+
+	*c->counter = 0;
+	SETUP(pipe2(c->gate, O_CLOEXEC));
+	for (int i = 0; i < LOCK_PROCS; i++)
+		pids[i] = spawn(counter_child, c);
+	close(c->gate[0]);
+	close(c->gate[1]);	/* EOF: go */
+	*all_ok = 1;
+	for (int i = 0; i < LOCK_PROCS; i++) {
+		int st = reap(pids[i], hang_ms());
+
+		if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			*all_ok = 0;
+	}
+	return *c->counter;
+}
+
+static void locking(void)
+{
+	struct counter_child c;
+	int id = new_private((size_t)page_size());
+	int ok;
+	long total;
+
+	c.counter = attach(id, 0);	/* inherited by every child */
+	c.semid = (int)SETUP(semget(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600));
+	cleanup_sem(c.semid);
+	SETUP(semctl(c.semid, 0, SETVAL, 1));
+
+	obs_int("lock.processes_count", LOCK_PROCS);
+	obs_int("lock.increments_each_count", LOCK_INCREMENTS);
+	total = count_with(&c, &ok);
+	obs_bool("lock.children_ok", ok);
+	obs_int("lock.total_count", total);
+
+	/* the same without the lock: lost updates may or may not show (one
+	 * CPU, luck), so this count is recorded for the report, never judged */
+	c.semid = -1;
+	total = count_with(&c, &ok);
+	obs_int("nolock.total_count", total);
+	detach((const void *)c.counter);
+}
+
+void probe_main(void)
+{
+	limits();
+	keys();
+	zero_fill();
+	shared_fork();
+	shared_unrelated();
+	nattch();
+	rmid();
+	sizes();
+	namespace_limits();
+	rdonly();
+	shmdt_errors();
+	locking();
+}
