@@ -116,10 +116,15 @@ setup() { require_observations; }
 	expect msgq.perm.open_still_exists = yes
 }
 
-@test "MSGQ-PERM-GRANTED: the 'others' mode bits let another user send and receive (msgctl(2) permission bits, msgop(2))" {
+@test "MSGQ-PERM-GRANTED: the 'others' mode bits let another user send, receive and IPC_STAT (msgctl(2) permission bits, msgop(2))" {
 	expect msgq.perm.other.open.msgsnd = OK "mode 0606 grants write to others"
 	expect msgq.perm.other.open.msgrcv = OK "mode 0606 grants read to others"
+	expect msgq.perm.other.open.ipc_stat = OK "IPC_STAT needs read permission"
 }
+
+# Recorded, not judged: msgq.perm.other.closed.msgget_zero.  msgget(key, 0)
+# asks for no access bits, so Linux does not refuse it even on a 0600 queue
+# (ipc/util.c ipcperms); msgget(2) only says "the permissions are verified".
 
 # ---- msqid_ds bookkeeping --------------------------------------------------------
 
@@ -281,6 +286,7 @@ setup() { require_observations; }
 	expect msgq.eintr.seen_blocked_in_msgrcv = yes
 	expect msgq.eintr.msgrcv_handler_ran = yes
 	expect msgq.eintr.msgrcv = EINTR "msgrcv is never restarted, whatever SA_RESTART says"
+	expect msgq.eintr.seen_blocked_in_read = yes
 	expect msgq.eintr.control_handler_ran = yes
 	expect msgq.eintr.control_read = OK "the control shows SA_RESTART was in force"
 }

@@ -38,8 +38,10 @@ setup() { require_observations; }
 }
 
 # A SOCK_STREAM pair keeps no boundaries, but nothing documents how many
-# bytes one receive returns; the probe records it (socket.stream.*) and no
-# claim judges it.
+# bytes one receive returns: the probe records it for contrast, no claim
+# judges it.
+# report-only: socket.stream.first_recv_bytes: a byte stream promises no count per receive (unix(7))
+# report-only: socket.stream.second_recv_bytes: a byte stream promises no count per receive (unix(7))
 
 # ---- the peer has closed ----------------------------------------------------
 

@@ -186,14 +186,13 @@ rss_counter_slack() {
 }
 
 @test "VM-RSS-COUNTER: VmRSS (top's RES) matches the page tables (smaps_rollup Rss) within this kernel's RSS counter slack (proc(5); kernel version rule)" {
+	local step why
 	rss_counter_slack
-	local step
+	why="counter slack $slack_kib KiB on $(meta kernel_release), plus 64 KiB the two views may count differently"
 	# smaps_rollup (Linux 4.14) walks the page tables; VmRSS reads counters
 	for step in lazy.alloc lazy.write_part lazy.write_all zero.read; do
-		expect vm.$step.vmrss_minus_rss_kib -le $((slack_kib + 64)) \
-			"counter slack $slack_kib KiB on $(meta kernel_release), plus 64 KiB the two views may count differently"
-		expect vm.$step.vmrss_minus_rss_kib -ge $((-slack_kib - 64)) \
-			"counter slack $slack_kib KiB on $(meta kernel_release), plus 64 KiB the two views may count differently"
+		expect vm.$step.vmrss_minus_rss_kib -le $((slack_kib + 64)) "$why"
+		expect vm.$step.vmrss_minus_rss_kib -ge $((-slack_kib - 64)) "$why"
 	done
 }
 

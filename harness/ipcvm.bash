@@ -9,6 +9,12 @@
 # Bash, because Bats is.
 
 : "${IPCVM_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
+# Inside a test Bats puts its private libexec/bats first on PATH; a case
+# that runs Bats again (the harness's own tests) must get the real one.
+if [[ -z ${BATS:-} ]]; then
+	BATS=$(PATH=${PATH#"$BATS_LIBEXEC:"} command -v bats) || BATS=bats
+	export BATS
+fi
 # bats-support formats the failure report.  Loading a Bats library costs a
 # dozen forks per test, so it is loaded only when a case is about to fail.
 load_bats_support() {

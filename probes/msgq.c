@@ -191,12 +191,22 @@ static key_t fresh_key(const char *name, char *path, size_t size)
 {
 	for (int i = 0; i < 32; i++) {
 		char leaf[64];
+		sigset_t old;
 		key_t key;
+		int fd;
 
 		snprintf(leaf, sizeof(leaf), "%s.%d", name, i);
 		scratch_path(path, size, leaf);
-		close((int)SETUP(open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600)));
-		cleanup_unlink(path);
+		/* a signal that arrives during open() is handled as it returns:
+		 * the file must be registered before that can happen */
+		block_all(&old);
+		fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+		if (fd != -1)
+			cleanup_unlink(path);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (fd == -1)
+			probe_fail("open of a key file", errno);
+		close(fd);
 		key = (key_t)SETUP(ftok(path, PROJ));
 		if (!key_in_use(key))
 			return key;
@@ -356,14 +366,15 @@ static void rep_skip(int fd, const char *name, const char *why)
 	rep(fd, why_name, why);
 }
 
-/* read FD to EOF, record every line, skip every name of EXPECTED that did
- * not come, and reap PID */
+/* read FD to EOF, record every line, skip every name of EXPECTED (at most
+ * 64) that did not come, and reap PID.  A helper whose own setup failed
+ * (exit 99, its complaint on stderr) makes the probe fail too. */
 static void collect(int fd, pid_t pid, const char *const expected[])
 {
 	static char buf[32768];
 	char reason[128] = "the-helper-process-ended-before-measuring-it";
 	size_t len = 0;
-	int got[64] = { 0 };
+	int got[64] = { 0 }, status;
 
 	for (;;) {
 		struct outcome o = TRY(hang_ms(), read(fd, buf + len, sizeof(buf) - 1 - len));
@@ -376,7 +387,9 @@ static void collect(int fd, pid_t pid, const char *const expected[])
 	}
 	buf[len] = '\0';
 	close(fd);
-	reap(pid, hang_ms());
+	status = reap(pid, hang_ms());
+	if (status != -1 && status_code(status) == EXIT_HARD_ERROR)
+		probe_fail("a helper process's setup call", ECHILD);
 	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
 		char *eq = strchr(line, '=');
 
@@ -387,12 +400,12 @@ static void collect(int fd, pid_t pid, const char *const expected[])
 			snprintf(reason, sizeof(reason), "%s", eq + 1);
 			continue;
 		}
-		for (int i = 0; expected[i]; i++)
+		for (int i = 0; expected[i] && i < 64; i++)
 			if (strcmp(expected[i], line) == 0)
 				got[i] = 1;
 		obs_str(line, eq + 1);
 	}
-	for (int i = 0; expected[i]; i++)
+	for (int i = 0; expected[i] && i < 64; i++)
 		if (!got[i])
 			obs_skip(expected[i], reason);
 }
@@ -619,7 +632,7 @@ static int other_user(void *arg)
 {
 	struct other_case *c = arg;
 	struct msqid_ds ds;
-	struct msg m;
+	struct msg m = { .mtype = 1 };
 	int fd = c->report;
 	uid_t id = getuid() == OTHER_ID ? OTHER_ID - 1 : OTHER_ID;
 
@@ -635,7 +648,6 @@ static int other_user(void *arg)
 	rep_outcome(fd, "perm.other.closed.msgget_rw", TRY(0, msgget(c->closed_key, 0600)));
 	/* flag 0 asks for no access bits, so it is not refused (ipcperms) */
 	rep_outcome(fd, "perm.other.closed.msgget_zero", TRY(0, msgget(c->closed_key, 0)));
-	m.mtype = 1;
 	rep_outcome(fd, "perm.other.closed.msgsnd", TRY(0, msgsnd(c->closed, &m, 1, IPC_NOWAIT)));
 	rep_outcome(fd, "perm.other.closed.msgrcv",
 		    TRY(0, msgrcv(c->closed, &m, TEXT_MAX, 0, IPC_NOWAIT)));
@@ -660,7 +672,7 @@ static void perm_other(void)
 		"perm.other.closed.msgrcv", "perm.other.closed.ipc_stat",
 		"perm.other.closed.ipc_rmid",
 		"perm.other.open.msgsnd", "perm.other.open.msgrcv",
-		"perm.other.open.ipc_rmid", NULL
+		"perm.other.open.ipc_stat", "perm.other.open.ipc_rmid", NULL
 	};
 	struct other_case c;
 	struct msqid_ds ds;
@@ -966,16 +978,17 @@ static int interrupted(void *arg)
 {
 	struct intr_case *c = arg;
 	struct sigaction sa, now;
+	struct outcome o;
 	struct msg m;
 	char byte;
 
+	usr1_notify = c->notify;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_usr1;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR1, NULL, &now);
-	usr1_notify = c->notify;
 	rep_bool(c->report, "eintr.sa_restart_set", (now.sa_flags & SA_RESTART) != 0);
 
 	usr1_seen = 0;
@@ -983,7 +996,7 @@ static int interrupted(void *arg)
 	rep_bool(c->report, "eintr.msgrcv_handler_ran", usr1_seen);
 
 	usr1_seen = 0;
-	struct outcome o = TRY(hang_ms(), read(c->data, &byte, 1));
+	o = TRY(hang_ms(), read(c->data, &byte, 1));
 	rep_outcome(c->report, "eintr.control_read", o);
 	rep_bool(c->report, "eintr.control_handler_ran", usr1_seen);
 	return 0;
@@ -996,7 +1009,7 @@ static void signals(void)
 		"eintr.control_read", "eintr.control_handler_ran", NULL
 	};
 	struct intr_case c;
-	int report[2], notify[2], data[2];
+	int report[2], notify[2], data[2], seen;
 	pid_t pid;
 
 	c.id = private_queue();
@@ -1011,18 +1024,26 @@ static void signals(void)
 	close(notify[1]);
 	close(data[0]);
 
-	int seen = wait_blocked(pid, SYS_msgrcv);
+	/* a signal sent before the helper sleeps in msgrcv would prove
+	 * nothing: its results are then not waited for */
+	seen = wait_blocked(pid, SYS_msgrcv);
 	obs_bool("eintr.seen_blocked_in_msgrcv", seen);
 	if (seen) {
 		kill(pid, SIGUSR1);
 		wait_byte(notify[0], hang_ms());
 		seen = wait_blocked(pid, SYS_read);
+		obs_bool("eintr.seen_blocked_in_read", seen);
+	} else {
+		obs_skip("eintr.seen_blocked_in_read", "the-helper-was-not-seen-blocked-in-msgrcv");
 	}
-	obs_bool("eintr.seen_blocked_in_read", seen);
 	if (seen) {
+		/* the byte goes in only after the handler ran: a read that
+		 * returns it was restarted, not woken by the data */
 		kill(pid, SIGUSR1);
 		wait_byte(notify[0], hang_ms());
 		signal_byte(data[1]);
+	} else {
+		kill(pid, SIGKILL);
 	}
 	close(data[1]);
 	collect(report[0], pid, expected);
@@ -1249,7 +1270,7 @@ static int ns_set(int fd, const char *name, long long value, const char *const d
 
 static int ns_queue(void)
 {
-	return (int)msgget(IPC_PRIVATE, 0600);
+	return (int)SETUP(msgget(IPC_PRIVATE, 0600));
 }
 
 static void ns_msgmni(int fd)
@@ -1344,9 +1365,9 @@ static void ns_msg_info(int fd)
 	struct msginfo mi;
 	int a = ns_queue(), b = ns_queue();
 
-	msgsnd(a, &m, 20, IPC_NOWAIT);
-	msgsnd(a, &m, 20, IPC_NOWAIT);
-	msgsnd(b, &m, 20, IPC_NOWAIT);
+	SETUP(msgsnd(a, &m, 20, IPC_NOWAIT));
+	SETUP(msgsnd(a, &m, 20, IPC_NOWAIT));
+	SETUP(msgsnd(b, &m, 20, IPC_NOWAIT));
 	mi = ipc_info(MSG_INFO);
 	rep_int(fd, "ns.msg_info.made_queues_count", 2);
 	rep_int(fd, "ns.msg_info.queues_count", mi.msgpool);
@@ -1411,9 +1432,15 @@ void probe_main(void)
 	long long msgmax = read_ll_file("/proc/sys/kernel/msgmax");
 	long long msgmnb = read_ll_file("/proc/sys/kernel/msgmnb");
 	long long msgmni = read_ll_file("/proc/sys/kernel/msgmni");
+	sigset_t old;
 
-	if (msgmnb <= 0)
-		probe_skip("proc-sys-kernel-msgmnb-unreadable-no-System-V-IPC");
+	if (msgmnb <= 0 || msgmax <= 0)
+		probe_skip("proc-sys-kernel-msgmax-or-msgmnb-unreadable-no-System-V-IPC");
+	/* scratch_dir() registers its directory after mkdtemp returns; a
+	 * SIGINT that lands during mkdtemp would be handled in between */
+	block_all(&old);
+	scratch_dir();
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	getting();
 	stale_errno();
 	bridge();

@@ -575,13 +575,15 @@ static void shared_unrelated(void)
 	int id = (int)SETUP(shmget(key, sizeof(struct handshake),
 				   IPC_CREAT | IPC_EXCL | 0600));
 	struct handshake *hs;
+	struct exchange x;
 	pid_t pid;
 
 	cleanup_shm(id);
 	hs = attach(id, 0);
 	snprintf(projs, sizeof(projs), "%d", proj);
 	pid = spawn_peer("reader", args);
-	obs_exchange("shared.unrelated", writer_side(hs), reap(pid, hang_ms()));
+	x = writer_side(hs);	/* before reap: argument order is unspecified */
+	obs_exchange("shared.unrelated", x, reap(pid, hang_ms()));
 	detach(hs);
 }
 

@@ -448,7 +448,7 @@ static int nl_talk(int fd, struct nl_msg *m)
 		return errno;
 	for (;;) {
 		struct outcome o = TRY(hang_ms(), recv(fd, &r, sizeof(r), 0));
-		int len = (int)o.ret;
+		unsigned len = (unsigned)o.ret;
 
 		if (o.ret == -1)
 			return outcome_blocked(o) ? ETIMEDOUT : o.err;
@@ -527,7 +527,7 @@ static int wait_oper_up(int mon, int ifindex)
 
 	for (;;) {
 		struct outcome o = TRY(hang_ms(), recv(mon, &r, sizeof(r), 0));
-		int len = (int)o.ret;
+		unsigned len = (unsigned)o.ret;
 
 		if (o.ret == -1)
 			return outcome_blocked(o) ? ETIMEDOUT : o.err;
@@ -599,23 +599,42 @@ struct ns_ctx {
 	int a2b[2], b2a[2];	/* between the hosts */
 };
 
-struct a_ready { char skip[REASON]; struct outcome msgq_create; };
+/*
+ * Why a helper went no further.  A namespace or netlink request that the
+ * kernel refused means this machine does not allow the experiment: the
+ * observations it would have made are SKIP.  Anything else (a helper that
+ * fell silent, a link that never came up) is a failure: its observations
+ * stay "none" and ns.stopped_at names the step.
+ */
+struct stop {
+	char refused[REASON];	/* not allowed here: skip */
+	char failed[REASON];	/* went wrong: fail */
+};
+
+struct a_ready { char refused[REASON]; struct outcome msgq_create; };
 struct a_report {
-	char skip_net[REASON];
+	struct stop net;
 	int peer_dev_visible;	/* -1 unmeasured */
 	struct outcome own_addr_bind, peer_addr_bind, tcp_connect, tcp_reply;
 	int tcp_reply_ok;
 };
 struct b_report {
-	char skip_ns[REASON], skip_net[REASON];
+	char refused_ns[REASON];
+	struct stop net;
 	struct outcome msgq_same_ns, msgq_other_ns;
 };
-/* second -> first: the pair exists (step 1), then where to connect (step 2) */
-struct b_step { char skip[REASON]; unsigned short port; };
+/* second -> first: the pair exists (step 1), then where to connect (step 2);
+ * or why not */
+struct b_step { struct stop why; unsigned short port; };
 
 static void why(char *buf, const char *step, int err)
 {
 	snprintf(buf, REASON, "%s-%s", step, errno_name(err));
+}
+
+static int stopped(const struct stop *s)
+{
+	return s->refused[0] || s->failed[0];
 }
 
 static struct in_addr ip4(const char *s)
@@ -636,8 +655,8 @@ static struct outcome bind_addr(const char *addr)
 	return o;
 }
 
-/* /proc/PID/ns/NAME, opened; -1 with SKIP set */
-static int open_ns(pid_t pid, const char *name, char *skip)
+/* /proc/PID/ns/NAME, opened; -1 with REFUSED set */
+static int open_ns(pid_t pid, const char *name, char *refused)
 {
 	char path[64];
 	int fd;
@@ -645,19 +664,19 @@ static int open_ns(pid_t pid, const char *name, char *skip)
 	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
-		why(skip, "open-proc-ns", errno);
+		why(refused, "open-proc-ns", errno);
 	return fd;
 }
 
-static int join_ns(pid_t pid, const char *name, int type, char *skip)
+static int join_ns(pid_t pid, const char *name, int type, char *refused)
 {
-	int fd = open_ns(pid, name, skip), rc;
+	int fd = open_ns(pid, name, refused), rc;
 
 	if (fd == -1)
 		return -1;
 	rc = setns(fd, type);
 	if (rc == -1)
-		why(skip, "setns", errno);
+		why(refused, "setns", errno);
 	close(fd);
 	return rc;
 }
@@ -668,6 +687,50 @@ static void stay_tied(const struct ns_ctx *c)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != c->probe)
 		_exit(EXIT_HARD_ERROR);
+}
+
+/*
+ * Messages between the probe and its helpers.  A reader that has gone away
+ * makes a write fail with EPIPE instead of killing the writer with SIGPIPE;
+ * a message that does not arrive whole within MS leaves MSG as it was.
+ */
+static int send_msg(int fd, const void *msg, size_t len)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	ssize_t n;
+
+	sigaction(SIGPIPE, &ign, &old);
+	n = write_all(fd, msg, len);
+	sigaction(SIGPIPE, &old, NULL);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+static int poke(int fd)
+{
+	return send_msg(fd, "!", 1);
+}
+
+static int recv_msg(int fd, void *msg, size_t len, int ms)
+{
+	char buf[512];
+
+	if (len > sizeof(buf))
+		probe_fail("message longer than its buffer", EMSGSIZE);
+	if (TRY(ms, read_full(fd, buf, len)).ret != (long)len)
+		return -1;
+	memcpy(msg, buf, len);
+	return 0;
+}
+
+/* a step message from the second host; 0 when it said go on */
+static int read_step(struct ns_ctx *c, struct b_step *step, int ms, struct stop *s)
+{
+	if (recv_msg(c->b2a[0], step, sizeof(*step), ms)) {
+		why(s->failed, "second-host-silent", ETIMEDOUT);
+		return -1;
+	}
+	*s = step->why;
+	return stopped(s) ? -1 : 0;
 }
 
 /* ---- the first host ---- */
@@ -683,16 +746,16 @@ static void first_host_net(struct ns_ctx *c, struct a_report *r)
 	nl = nl_open();
 	mon = nl_monitor();
 	if (nl == -1 || mon == -1) {
-		why(r->skip_net, "netlink", errno);
+		why(r->net.refused, "netlink", errno);
 		goto out;
 	}
 	idx = (int)if_nametoindex(VETH_A);
 	if (!idx) {
-		why(r->skip_net, "veth-missing", errno);
+		why(r->net.failed, "veth-missing", errno);
 		goto out;
 	}
 	if ((err = addr_add(nl, idx, ip4(ADDR_A), NS_PREFIX)) || (err = link_up(nl, idx))) {
-		why(r->skip_net, "veth-setup", err);
+		why(r->net.refused, "veth-setup", err);
 		goto out;
 	}
 	/* each namespace its own devices and addresses */
@@ -701,17 +764,11 @@ static void first_host_net(struct ns_ctx *c, struct a_report *r)
 	r->peer_addr_bind = bind_addr(ADDR_B);
 
 	/* step 2: our end is up; the second host listens and says where */
-	signal_byte(c->a2b[1]);
-	if (TRY(hang_ms(), read_full(c->b2a[0], &step, sizeof(step))).ret != (long)sizeof(step)) {
-		why(r->skip_net, "second-host-silent", ETIMEDOUT);
+	poke(c->a2b[1]);
+	if (read_step(c, &step, hang_ms(), &r->net))
 		goto out;
-	}
-	if (step.skip[0]) {
-		memcpy(r->skip_net, step.skip, REASON);
-		goto out;
-	}
 	if ((err = wait_oper_up(mon, idx))) {
-		why(r->skip_net, "veth-not-up", err);
+		why(r->net.failed, "veth-not-up", err);
 		goto out;
 	}
 	a.sin_port = htons(step.port);
@@ -733,7 +790,8 @@ static int first_host(void *arg)
 {
 	struct ns_ctx *c = arg;
 	struct a_ready ready = { "", unmeasured };
-	struct a_report r = { "", -1, unmeasured, unmeasured, unmeasured, unmeasured, 0 };
+	struct a_report r = { { "", "" }, -1, unmeasured, unmeasured, unmeasured,
+			      unmeasured, 0 };
 	struct b_step step;
 
 	close(c->a_out[0]);
@@ -742,27 +800,23 @@ static int first_host(void *arg)
 	close(c->a2b[0]);
 	close(c->b2a[1]);
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC) == -1) {
-		why(ready.skip, "unshare", errno);
+		why(ready.refused, "unshare", errno);
 	} else {
 		stay_tied(c);
 		ready.msgq_create = TRY(0, msgget(c->key, IPC_CREAT | IPC_EXCL | 0600));
 		if (ready.msgq_create.ret != -1)
 			cleanup_msgq((int)ready.msgq_create.ret);
 	}
-	if (write_all(c->a_out[1], &ready, sizeof(ready)) != (ssize_t)sizeof(ready))
+	if (send_msg(c->a_out[1], &ready, sizeof(ready)))
 		return 1;
-	if (ready.skip[0])
+	if (ready.refused[0])
 		return 0;
 	/* step 1: the second host has looked up the key and made the pair
 	 * (or says why not); the queue stays until then */
-	if (TRY(3 * hang_ms(), read_full(c->b2a[0], &step, sizeof(step))).ret != (long)sizeof(step))
-		why(r.skip_net, "second-host-silent", ETIMEDOUT);
-	else if (step.skip[0])
-		memcpy(r.skip_net, step.skip, REASON);
-	else
+	if (!read_step(c, &step, 3 * hang_ms(), &r.net))
 		first_host_net(c, &r);
 	close(c->a2b[1]);	/* a second host still waiting gives up */
-	return write_all(c->a_out[1], &r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : 1;
+	return send_msg(c->a_out[1], &r, sizeof(r)) ? 1 : 0;
 }
 
 /* ---- the second host ---- */
@@ -770,21 +824,21 @@ static int first_host(void *arg)
 /* join the first host's user and IPC namespace, then leave for our own */
 static void second_host_ns(struct ns_ctx *c, struct b_report *r)
 {
-	if (join_ns(c->first, "user", CLONE_NEWUSER, r->skip_ns) ||
-	    join_ns(c->first, "ipc", CLONE_NEWIPC, r->skip_ns))
+	if (join_ns(c->first, "user", CLONE_NEWUSER, r->refused_ns) ||
+	    join_ns(c->first, "ipc", CLONE_NEWIPC, r->refused_ns))
 		return;
 	stay_tied(c);
 	r->msgq_same_ns = TRY(0, msgget(c->key, 0));
 	if (unshare(CLONE_NEWNET | CLONE_NEWIPC) == -1) {
-		why(r->skip_ns, "unshare", errno);
+		why(r->refused_ns, "unshare", errno);
 		return;
 	}
 	r->msgq_other_ns = TRY(0, msgget(c->key, 0));
 }
 
 /* make the pair, the first host's end in NETFD; give ours its address and
- * bring it up.  Returns our end's index, or -1 with SKIP set. */
-static int second_host_veth(int nl, int netfd, char *skip)
+ * bring it up.  Returns our end's index, or -1 with S set. */
+static int second_host_veth(int nl, int netfd, struct stop *s)
 {
 	int err, idx;
 
@@ -799,23 +853,23 @@ static int second_host_veth(int nl, int netfd, char *skip)
 	if (err == EOPNOTSUPP || err == EINVAL || err == EBUSY)
 		err = veth_create(nl, VETH_B, VETH_A, netfd, 0, 0);
 	if (err) {
-		why(skip, "veth-create", err);
+		why(s->refused, "veth-create", err);
 		return -1;
 	}
 	idx = (int)if_nametoindex(VETH_B);
 	if (!idx) {
-		why(skip, "veth-missing", errno);
+		why(s->failed, "veth-missing", errno);
 		return -1;
 	}
 	if ((err = addr_add(nl, idx, ip4(ADDR_B), NS_PREFIX)) || (err = link_up(nl, idx))) {
-		why(skip, "veth-setup", err);
+		why(s->refused, "veth-setup", err);
 		return -1;
 	}
 	return idx;
 }
 
-/* listen on ADDR_B, port chosen by the kernel; -1 with SKIP set */
-static int second_host_listen(unsigned short *port, char *skip)
+/* listen on ADDR_B, port chosen by the kernel; -1 with FAILED set */
+static int second_host_listen(unsigned short *port, char *failed)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr = ip4(ADDR_B) };
 	socklen_t len = sizeof(a);
@@ -823,7 +877,7 @@ static int second_host_listen(unsigned short *port, char *skip)
 
 	if (lfd == -1 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) == -1 ||
 	    getsockname(lfd, (struct sockaddr *)&a, &len) == -1 || listen(lfd, 1) == -1) {
-		why(skip, "listen", errno);
+		why(failed, "listen", errno);
 		return -1;
 	}
 	*port = ntohs(a.sin_port);
@@ -832,20 +886,21 @@ static int second_host_listen(unsigned short *port, char *skip)
 
 /* step 2: once the first host's end is up, listen and answer its ping.
  * Returns the exit code: 0 when the exchange went through. */
-static int second_host_serve(struct ns_ctx *c, int mon, int idx)
+static int second_host_serve(struct ns_ctx *c, struct b_report *r, int mon, int idx)
 {
-	struct b_step step = { "", 0 };
+	struct b_step step = { { "", "" }, 0 };
 	struct outcome o;
 	int err, lfd = -1;
 
 	if (wait_byte(c->a2b[0], 2 * hang_ms()) != 1)
 		return 0;	/* the first host gave up and says why */
 	if ((err = wait_oper_up(mon, idx)))
-		why(step.skip, "veth-not-up", err);
+		why(step.why.failed, "veth-not-up", err);
 	else
-		lfd = second_host_listen(&step.port, step.skip);
-	if (write_all(c->b2a[1], &step, sizeof(step)) != (ssize_t)sizeof(step) || lfd == -1)
-		return 0;
+		lfd = second_host_listen(&step.port, step.why.failed);
+	r->net = step.why;
+	if (send_msg(c->b2a[1], &step, sizeof(step)) || lfd == -1)
+		return 2;
 	o = TRY(hang_ms(), accept4(lfd, NULL, NULL, SOCK_CLOEXEC));
 	if (o.ret == -1)
 		return 3;
@@ -855,8 +910,8 @@ static int second_host_serve(struct ns_ctx *c, int mon, int idx)
 static int second_host(void *arg)
 {
 	struct ns_ctx *c = arg;
-	struct b_report r = { "", "", unmeasured, unmeasured };
-	struct b_step step = { "", 0 };
+	struct b_report r = { "", { "", "" }, unmeasured, unmeasured };
+	struct b_step step = { { "", "" }, 0 };
 	int netfd, nl = -1, mon = -1, idx = -1, rc = 0;
 
 	close_pair(c->a_out);
@@ -865,34 +920,36 @@ static int second_host(void *arg)
 	close(c->a2b[1]);
 	close(c->b2a[0]);
 	/* the first host's network namespace, for its end of the pair */
-	netfd = open_ns(c->first, "net", r.skip_ns);
+	netfd = open_ns(c->first, "net", r.refused_ns);
 	if (netfd != -1)
 		second_host_ns(c, &r);
-	if (!r.skip_ns[0]) {
+	if (!r.refused_ns[0]) {
 		nl = nl_open();
 		mon = nl_monitor();	/* before our end can come up */
 		if (nl == -1 || mon == -1)
-			why(r.skip_net, "netlink", errno);
+			why(r.net.refused, "netlink", errno);
 		else
-			idx = second_host_veth(nl, netfd, r.skip_net);
+			idx = second_host_veth(nl, netfd, &r.net);
 	}
 	if (netfd != -1)
 		close(netfd);
 	/* the probe looks from its own namespace while queue and pair exist */
-	signal_byte(c->b_out[1]);
+	poke(c->b_out[1]);
 	wait_byte(c->look[0], hang_ms());
 
 	/* step 1 */
-	memcpy(step.skip, r.skip_ns[0] ? r.skip_ns : r.skip_net, REASON);
-	if (write_all(c->b2a[1], &step, sizeof(step)) != (ssize_t)sizeof(step))
+	step.why = r.net;
+	if (r.refused_ns[0])
+		memcpy(step.why.refused, r.refused_ns, REASON);
+	if (send_msg(c->b2a[1], &step, sizeof(step)))
 		rc = 1;
-	else if (!step.skip[0])
-		rc = second_host_serve(c, mon, idx);
+	else if (!stopped(&step.why))
+		rc = second_host_serve(c, &r, mon, idx);
 	if (nl != -1)
 		close(nl);
 	if (mon != -1)
 		close(mon);
-	if (write_all(c->b_out[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
+	if (send_msg(c->b_out[1], &r, sizeof(r)))
 		rc = 1;
 	return rc;
 }
@@ -900,8 +957,8 @@ static int second_host(void *arg)
 /* ---- the probe: start both, look from the host, record ---- */
 
 static const char *const ns_ipc_names[] = {
-	"ns.msgq.create", "ns.msgq.same_ns", "ns.msgq.other_ns", "ns.msgq.host_ns",
-	"ns.first_host_exit", "ns.second_host_exit", NULL
+	"ns.stopped_at", "ns.msgq.create", "ns.msgq.same_ns", "ns.msgq.other_ns",
+	"ns.msgq.host_ns", "ns.first_host_exit", "ns.second_host_exit", NULL
 };
 static const char *const ns_net_names[] = {
 	"ns.net.host_sees_veth", "ns.net.peer_dev_visible", "ns.net.own_addr_bind",
@@ -945,16 +1002,30 @@ static void record_net(const struct a_report *a, int host_sees)
 	obs_str("ns.tcp.reply", a->tcp_reply_ok ? "got-ping" : "other");
 }
 
+/* the first reason any helper (or the probe) gave for stopping short */
+static const char *failed_at(const char *probe, const struct b_report *b,
+			     const struct a_report *a)
+{
+	if (probe[0])
+		return probe;
+	if (b->net.failed[0])
+		return b->net.failed;
+	if (a->net.failed[0])
+		return a->net.failed;
+	return "none";
+}
+
 static void two_hosts(void)
 {
 	struct a_ready ready = { "", unmeasured };
-	struct a_report ar = { "", -1, unmeasured, unmeasured, unmeasured, unmeasured, 0 };
-	struct b_report br = { "", "", unmeasured, unmeasured };
+	struct a_report ar = { { "", "" }, -1, unmeasured, unmeasured, unmeasured,
+			       unmeasured, 0 };
+	struct b_report br = { "", { "", "" }, unmeasured, unmeasured };
 	struct outcome host_msgq = unmeasured;
 	struct ns_ctx c;
-	char keyfile[4096];
-	int host_sees = -1, fd, first_exit, second_exit;
-	pid_t second;
+	char keyfile[4096], failed[REASON] = "";
+	int host_sees = -1, fd, first_exit, second_exit = -1;
+	pid_t second = -1;
 
 	/* a key unique to this run (ftok on our own file), never a fixed one */
 	scratch_path(keyfile, sizeof(keyfile), "msgq-key");
@@ -971,58 +1042,52 @@ static void two_hosts(void)
 
 	c.first = spawn(first_host, &c);
 	close(c.a_out[1]);
-	if (TRY(hang_ms(), read_full(c.a_out[0], &ready, sizeof(ready))).ret != (long)sizeof(ready))
-		why(ready.skip, "first-host-silent", ETIMEDOUT);
-	if (ready.skip[0]) {
-		/* namespaces are not allowed here */
-		close_pair(c.b_out);
-		close_pair(c.look);
-		close_pair(c.a2b);
-		close_pair(c.b2a);
-		close(c.a_out[0]);
-		reap(c.first, hang_ms());
-		unlink(keyfile);
-		skip_names(ns_ipc_names, ready.skip);
-		skip_names(ns_net_names, ready.skip);
-		return;
-	}
-	second = spawn(second_host, &c);
+	if (recv_msg(c.a_out[0], &ready, sizeof(ready), hang_ms()))
+		why(failed, "first-host-silent", ETIMEDOUT);
+	else if (!ready.refused[0])
+		second = spawn(second_host, &c);
 	close(c.b_out[1]);
 	close(c.look[0]);
 	close_pair(c.a2b);
 	close_pair(c.b2a);
 
-	/* while the queue and the pair exist: does the probe's own namespace
-	 * (the host's) see either? */
-	if (wait_byte(c.b_out[0], 3 * hang_ms()) == 1) {
-		host_msgq = TRY(0, msgget(c.key, 0));
-		host_sees = if_nametoindex(VETH_A) || if_nametoindex(VETH_B);
-		signal_byte(c.look[1]);
+	if (second != -1) {
+		/* while the queue and the pair exist: does the probe's own
+		 * namespace (the host's) see either? */
+		if (wait_byte(c.b_out[0], 3 * hang_ms()) == 1) {
+			host_msgq = TRY(0, msgget(c.key, 0));
+			host_sees = if_nametoindex(VETH_A) || if_nametoindex(VETH_B);
+			poke(c.look[1]);
+		}
+		if (recv_msg(c.b_out[0], &br, sizeof(br), 6 * hang_ms()))
+			why(failed, "second-host-silent", ETIMEDOUT);
+		recv_msg(c.a_out[0], &ar, sizeof(ar), 6 * hang_ms());
+		second_exit = status_code(reap(second, hang_ms()));
 	}
-	TRY(6 * hang_ms(), read_full(c.b_out[0], &br, sizeof(br)));
-	TRY(6 * hang_ms(), read_full(c.a_out[0], &ar, sizeof(ar)));
-	second_exit = status_code(reap(second, hang_ms()));
 	first_exit = status_code(reap(c.first, hang_ms()));
 	close(c.look[1]);
 	close(c.b_out[0]);
 	close(c.a_out[0]);
 	unlink(keyfile);
 
-	if (br.skip_ns[0]) {
-		skip_names(ns_ipc_names, br.skip_ns);
-		skip_names(ns_net_names, br.skip_ns);
+	/* namespaces not allowed here */
+	const char *refused = ready.refused[0] ? ready.refused : br.refused_ns;
+	if (refused[0]) {
+		skip_names(ns_ipc_names, refused);
+		skip_names(ns_net_names, refused);
 		return;
 	}
+	obs_str("ns.stopped_at", failed_at(failed, &br, &ar));
 	obs_measured("ns.msgq.create", ready.msgq_create);
 	obs_measured("ns.msgq.same_ns", br.msgq_same_ns);
 	obs_measured("ns.msgq.other_ns", br.msgq_other_ns);
 	obs_measured("ns.msgq.host_ns", host_msgq);
 	obs_int("ns.first_host_exit", first_exit);
 	obs_int("ns.second_host_exit", second_exit);
-	if (br.skip_net[0])
-		skip_names(ns_net_names, br.skip_net);
-	else if (ar.skip_net[0])
-		skip_names(ns_net_names, ar.skip_net);
+	/* veth pairs not allowed here */
+	refused = br.net.refused[0] ? br.net.refused : ar.net.refused;
+	if (refused[0])
+		skip_names(ns_net_names, refused);
 	else
 		record_net(&ar, host_sees);
 }
