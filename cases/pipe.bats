@@ -11,11 +11,11 @@ setup() { require_observations; }
 
 # ---- ends ---------------------------------------------------------------
 
-@test "PIPE-ENDS: fd[0] is only for reading: write(fd[0]) fails with EBADF (pipe(2), write(2))" {
+@test "PIPE-END-READ: fd[0] is only for reading: write(fd[0]) fails with EBADF (pipe(2), write(2))" {
 	expect pipe.ends.write_on_read_end = EBADF
 }
 
-@test "PIPE-ENDS: fd[1] is only for writing: read(fd[1]) fails with EBADF (pipe(2), read(2))" {
+@test "PIPE-END-WRITE: fd[1] is only for writing: read(fd[1]) fails with EBADF (pipe(2), read(2))" {
 	expect pipe.ends.read_on_write_end = EBADF
 }
 

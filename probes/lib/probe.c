@@ -337,6 +337,7 @@ static char scratch[PATH_MAX];
 const char *scratch_dir(void)
 {
 	const char *tmp;
+	sigset_t old;
 
 	if (scratch[0])
 		return scratch;
@@ -345,12 +346,19 @@ const char *scratch_dir(void)
 		tmp = "/tmp";
 	snprintf(scratch, sizeof(scratch), "%s/ipcvm-%s.XXXXXX", tmp,
 		 PROBE_NAME);
+	/* made and registered with signals held: an interrupt in between
+	 * would leave the directory unknown to the cleanup */
+	block_signals(&old);
 	if (!mkdtemp(scratch)) {
+		int err = errno;
+
 		scratch[0] = '\0';
-		probe_fail("mkdtemp", errno);
+		restore_signals(&old);
+		probe_fail("mkdtemp", err);
 	}
 	/* registered first, so it is undone last, after what it holds */
 	cleanup_rmdir(scratch);
+	restore_signals(&old);
 	return scratch;
 }
 
