@@ -92,10 +92,12 @@ setup() { require_observations; }
 
 # ---- two hosts: network and IPC namespaces ---------------------------------
 # Two network namespaces joined by a veth pair stand for the notes' two hosts.
-# Where namespaces are not allowed these observations are SKIP, and so are
-# the cases.
+# Where the kernel refuses namespaces or the veth pair (unprivileged user
+# namespaces disabled, no veth driver) these observations are SKIP, and so
+# are the cases; a helper that stops for any other reason fails them.
 
 @test "SOCK-NETNS-TCP: TCP works between two network namespaces joined by a veth pair, as between two hosts (notes section 1; network_namespaces(7), veth(4), tcp(7))" {
+	expect socket.ns.stopped_at = none "the two helper processes went through every step; otherwise this names the step where they stopped"
 	expect socket.ns.tcp.connect = OK
 	expect socket.ns.tcp.reply_bytes -eq 8
 	expect socket.ns.tcp.reply = got-ping

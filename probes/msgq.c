@@ -681,7 +681,8 @@ static void perm_other(void)
 
 	if (!have_cap(CAPBIT_SETUID) || !have_cap(CAPBIT_SETGID)) {
 		for (int i = 0; expected[i]; i++)
-			obs_skip(expected[i], "becoming-another-user-needs-CAP_SETUID-and-CAP_SETGID");
+			obs_skip(expected[i],
+				 "becoming-another-user-needs-CAP_SETUID-and-CAP_SETGID");
 		return;
 	}
 	c.closed_key = new_key("closed");
@@ -1067,7 +1068,8 @@ static void copying(void)
 	obs_outcome("copy.first_try", o);
 	if (o.ret == -1 && o.err == ENOSYS) {
 		for (int i = 0; names[i]; i++)
-			obs_skip(names[i], "MSG_COPY-needs-a-kernel-with-CONFIG_CHECKPOINT_RESTORE");
+			obs_skip(names[i],
+				 "MSG_COPY-needs-a-kernel-with-CONFIG_CHECKPOINT_RESTORE");
 		drop_queue(id);
 		return;
 	}
@@ -1173,7 +1175,8 @@ static void default_queue(long long msgmax, long long msgmnb)
 		drop_queue(id);
 	}
 	if (msgmnb <= 0 || msgmnb > FILL_COUNT_MAX) {
-		obs_skip("default_queue.zero_length_messages_count", "msgmnb-unreadable-or-above-65536");
+		obs_skip("default_queue.zero_length_messages_count",
+			 "msgmnb-unreadable-or-above-65536");
 		return;
 	}
 	id = private_queue();
@@ -1316,7 +1319,8 @@ static void ns_msgmax(int fd)
 	m = big_msg(NS_MSGMAX + 1);
 	id = ns_queue();
 	rep_outcome(fd, "ns.msgmax.send_at_max", TRY(0, msgsnd(id, m, NS_MSGMAX, IPC_NOWAIT)));
-	rep_outcome(fd, "ns.msgmax.send_above_max", TRY(0, msgsnd(id, m, NS_MSGMAX + 1, IPC_NOWAIT)));
+	rep_outcome(fd, "ns.msgmax.send_above_max",
+		    TRY(0, msgsnd(id, m, NS_MSGMAX + 1, IPC_NOWAIT)));
 	free(m);
 	msgctl(id, IPC_RMID, NULL);
 }
