@@ -30,6 +30,7 @@ static inline int is(const char *name)
 /* each family's file lists the faults it implements */
 extern const char *const pipe_faults[];
 extern const char *const sysv_faults[];
+extern const char *const shm_faults[];
 extern const char *const socket_faults[];
 extern const char *const vm_faults[];
 
