@@ -37,29 +37,13 @@ static int open_fifo(const char *path, int flags, int ms, const char *name)
 	return (int)o.ret;
 }
 
-/* descriptors this process has beyond stdin, stdout and stderr */
-static int extra_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (atoi(e->d_name) > 2 && atoi(e->d_name) != dirfd(d))
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* ---- peers: separate programs that know only the FIFO's path ----------- */
 
 /* argv: writer PATH.  Exit status: how many descriptors it inherited
  * (0 expected), or 100+ when it could not open or write. */
 static int peer_writer(int argc, char **argv)
 {
-	int inherited = extra_fds();
+	int inherited = inherited_fds();
 	int fd;
 
 	if (argc != 2)

@@ -1211,25 +1211,13 @@ static const char *const ns_expected[] = {
 	NULL
 };
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd == -1)
-		return errno;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		err = errno ? errno : EIO;
-	close(fd);
-	return err;
-}
-
 static int write_sysctl(const char *name, long long value)
 {
 	char path[64], text[32];
 
 	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
 	snprintf(text, sizeof(text), "%lld\n", value);
-	return write_file(path, text);
+	return write_text_file(path, text);
 }
 
 static long long read_sysctl(const char *name)
@@ -1238,20 +1226,6 @@ static long long read_sysctl(const char *name)
 
 	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
 	return read_ll_file(path);
-}
-
-/* map root in the new user namespace to who we were outside */
-static int map_self(uid_t uid, gid_t gid)
-{
-	char map[64];
-	int err;
-
-	snprintf(map, sizeof(map), "0 %d 1\n", (int)uid);
-	if ((err = write_file("/proc/self/uid_map", map)))
-		return err;
-	write_file("/proc/self/setgroups", "deny\n");	/* absent before 3.19 */
-	snprintf(map, sizeof(map), "0 %d 1\n", (int)gid);
-	return write_file("/proc/self/gid_map", map);
 }
 
 /* write NAME=VALUE; on failure record why and skip DEPENDENT */
@@ -1393,7 +1367,7 @@ static int in_namespace(void *arg)
 	 * are forbidden, CAP_SYS_ADMIN can still make the IPC namespace */
 	err = unshare(CLONE_NEWUSER | CLONE_NEWIPC) == 0 ? 0 : errno;
 	if (!err) {
-		if (map_self(uid, gid)) {
+		if (map_root_to(uid, gid)) {
 			rep(fd, "-reason", "could-not-map-root-in-the-new-user-namespace");
 			return 0;
 		}

@@ -43,21 +43,8 @@ const char PROBE_NAME[] = "shm";
 
 /*
  * Creating an object and registering it for removal happen with every
- * signal held: a SIGINT in between would leave the object behind.
+ * signal held (hold_signals): a SIGINT in between would leave it behind.
  */
-static void hold_signals(sigset_t *old)
-{
-	sigset_t all;
-
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, old);
-}
-
-static void release_signals(const sigset_t *old)
-{
-	sigprocmask(SIG_SETMASK, old, NULL);
-}
-
 /* a creation that may or may not succeed (IPC_PRIVATE, or IPC_CREAT with
  * IPC_EXCL: success means we made it); what it made is removed at exit */
 static struct outcome try_create(key_t key, size_t size, int flags)
@@ -895,25 +882,12 @@ struct ns_report {
 	int shmall_write_err, shmall_at, shmall_beyond;
 };
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int err = 0;
-
-	if (fd == -1)
-		return errno;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		err = errno ? errno : EIO;
-	close(fd);
-	return err;
-}
-
 static int write_number(const char *path, long long v)
 {
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%lld", v);
-	return write_file(path, buf);
+	return write_text_file(path, buf);
 }
 
 /* errno of a creation, 0 on success; what it made is removed at once */
@@ -934,7 +908,6 @@ static int ns_child(void *arg)
 	size_t ps = (size_t)page_size();
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
-	char map[64];
 	int ids[NS_SHMMNI + 1], held = 0, id;
 
 	memset(&r, 0, sizeof(r));
@@ -944,12 +917,7 @@ static int ns_child(void *arg)
 		goto report;
 	}
 	/* be root of the new user namespace, which owns the IPC namespace */
-	write_file("/proc/self/setgroups", "deny");
-	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
-	r.map_err = write_file("/proc/self/uid_map", map);
-	snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
-	if (!r.map_err)
-		r.map_err = write_file("/proc/self/gid_map", map);
+	r.map_err = map_root_to(uid, gid);
 
 	r.shmmax_write_err = write_number("/proc/sys/kernel/shmmax", NS_SHMMAX);
 	if (!r.shmmax_write_err) {

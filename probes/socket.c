@@ -48,22 +48,6 @@ static void close_pair(int sv[2])
 	close(sv[1]);
 }
 
-/* descriptors this process has beyond stdin, stdout and stderr */
-static int extra_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (atoi(e->d_name) > 2 && atoi(e->d_name) != dirfd(d))
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* write all of BUF to a connected socket; a peer that has gone makes it
  * fail with EPIPE rather than kill this process with SIGPIPE */
 static ssize_t send_all(int fd, const void *buf, size_t len)
@@ -114,7 +98,7 @@ static const char *answer(int fd)
  * 100+ when it could not connect or got a wrong reply. */
 static int client_exchange(const struct sockaddr *a, socklen_t len)
 {
-	int inherited = extra_fds();
+	int inherited = inherited_fds();
 	int fd = socket(a->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int rc;
 

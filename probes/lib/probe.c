@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -234,7 +235,7 @@ struct undo {
 static struct undo undo[MAX_UNDO];
 static volatile sig_atomic_t nundo;
 
-static void block_signals(sigset_t *old)
+void hold_signals(sigset_t *old)
 {
 	sigset_t all;
 
@@ -242,7 +243,7 @@ static void block_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &all, old);
 }
 
-static void restore_signals(const sigset_t *old)
+void release_signals(const sigset_t *old)
 {
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
@@ -252,9 +253,9 @@ static void push(enum undo_kind kind, int id, const char *path)
 	sigset_t old;
 	struct undo *u;
 
-	block_signals(&old);
+	hold_signals(&old);
 	if (nundo == MAX_UNDO) {
-		restore_signals(&old);
+		release_signals(&old);
 		probe_fail("cleanup registry full", ENOSPC);
 	}
 	u = &undo[nundo];
@@ -265,21 +266,21 @@ static void push(enum undo_kind kind, int id, const char *path)
 	if (path)
 		snprintf(u->path, sizeof(u->path), "%s", path);
 	nundo++;
-	restore_signals(&old);
+	release_signals(&old);
 }
 
 static void forget(enum undo_kind kind, int id, const char *path)
 {
 	sigset_t old;
 
-	block_signals(&old);
+	hold_signals(&old);
 	for (int i = nundo - 1; i >= 0; i--)
 		if (undo[i].kind == kind && undo[i].owner == getpid() &&
 		    (path ? strcmp(undo[i].path, path) == 0 : undo[i].id == id)) {
 			undo[i].kind = UNDO_NONE;
 			break;
 		}
-	restore_signals(&old);
+	release_signals(&old);
 }
 
 void cleanup_unlink(const char *path) { push(UNDO_UNLINK, -1, path); }
@@ -348,17 +349,17 @@ const char *scratch_dir(void)
 		 PROBE_NAME);
 	/* made and registered with signals held: an interrupt in between
 	 * would leave the directory unknown to the cleanup */
-	block_signals(&old);
+	hold_signals(&old);
 	if (!mkdtemp(scratch)) {
 		int err = errno;
 
 		scratch[0] = '\0';
-		restore_signals(&old);
+		release_signals(&old);
 		probe_fail("mkdtemp", err);
 	}
 	/* registered first, so it is undone last, after what it holds */
 	cleanup_rmdir(scratch);
-	restore_signals(&old);
+	release_signals(&old);
 	return scratch;
 }
 
@@ -432,30 +433,42 @@ static void become_child(void)
 	sigaction(SIGALRM, &sa, NULL);
 }
 
-pid_t spawn(int (*fn)(void *), void *arg)
+/* fork a helper that dies with us and that the registry kills and reaps;
+ * returns 0 in the helper (signals released), its pid in the parent */
+static pid_t fork_tied(void)
 {
 	pid_t parent = getpid();
 	pid_t pid;
 	sigset_t old;
 
-	block_signals(&old);
+	hold_signals(&old);
 	pid = fork();
 	if (pid == -1) {
-		restore_signals(&old);
+		release_signals(&old);
 		probe_fail("fork", errno);
 	}
 	if (pid == 0) {
 		become_child();
-		restore_signals(&old);
+		release_signals(&old);
 		if (getppid() != parent)	/* parent died before prctl */
 			_exit(EXIT_HARD_ERROR);
+		return 0;
+	}
+	push(UNDO_CHILD, pid, NULL);
+	release_signals(&old);
+	return pid;
+}
+
+pid_t spawn(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork_tied();
+
+	if (pid == 0) {
 		nundo = 0;
 		int rc = fn(arg);
 		run_cleanup();
 		_exit(rc);
 	}
-	push(UNDO_CHILD, pid, NULL);
-	restore_signals(&old);
 	return pid;
 }
 
@@ -463,9 +476,7 @@ pid_t spawn_peer(const char *role, const char *const args[])
 {
 	const char *argv[16];
 	int argc = 0;
-	pid_t parent = getpid();
 	pid_t pid;
-	sigset_t old;
 
 	argv[argc++] = PROBE_NAME;
 	argv[argc++] = "--peer";
@@ -474,17 +485,8 @@ pid_t spawn_peer(const char *role, const char *const args[])
 		argv[argc++] = args[i];
 	argv[argc] = NULL;
 
-	block_signals(&old);
-	pid = fork();
-	if (pid == -1) {
-		restore_signals(&old);
-		probe_fail("fork", errno);
-	}
+	pid = fork_tied();
 	if (pid == 0) {
-		become_child();
-		restore_signals(&old);
-		if (getppid() != parent)
-			_exit(EXIT_HARD_ERROR);
 		/* a session of its own, and no descriptor but stdio */
 		setsid();
 		for (int fd = 3; fd < 1024; fd++)
@@ -492,8 +494,6 @@ pid_t spawn_peer(const char *role, const char *const args[])
 		execv("/proc/self/exe", (char *const *)argv);
 		_exit(127);
 	}
-	push(UNDO_CHILD, pid, NULL);
-	restore_signals(&old);
 	return pid;
 }
 
@@ -615,6 +615,49 @@ int have_cap(int bit)
 long page_size(void)
 {
 	return sysconf(_SC_PAGESIZE);
+}
+
+int write_text_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+	size_t len = strlen(text);
+
+	if (fd == -1)
+		return errno;
+	if (write(fd, text, len) != (ssize_t)len)
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
+int map_root_to(uid_t uid, gid_t gid)
+{
+	char map[64];
+	int err;
+
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+	if ((err = write_text_file("/proc/self/uid_map", map)))
+		return err;
+	/* before gid_map, or an unprivileged writer is refused; absent
+	 * before Linux 3.19, where it is not needed */
+	write_text_file("/proc/self/setgroups", "deny\n");
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+	return write_text_file("/proc/self/gid_map", map);
+}
+
+int inherited_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (atoi(e->d_name) > 2 && atoi(e->d_name) != dirfd(d))
+			n++;
+	closedir(d);
+	return n;
 }
 
 /* ---- main ------------------------------------------------------------- */

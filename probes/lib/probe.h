@@ -19,6 +19,7 @@
 #define IPCVM_PROBE_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -116,6 +117,11 @@ const char *scratch_dir(void);
 /* BUF = scratch_dir() "/" NAME */
 void scratch_path(char *buf, size_t size, const char *name);
 
+/* hold every signal while an object is made and registered, so an
+ * interrupt cannot fall between the two; release restores the old mask */
+void hold_signals(sigset_t *old);
+void release_signals(const sigset_t *old);
+
 /* ---- helper processes ----------------------------------------------- */
 
 /*
@@ -169,5 +175,14 @@ int wait_byte(int fd, int ms);	/* 1 got it, 0 EOF, -1 timeout or error */
 /* is BIT set in this process's effective capabilities? */
 int have_cap(int bit);
 long page_size(void);
+/* write TEXT to an existing file (a /proc or /sys knob); 0 or the errno */
+int write_text_file(const char *path, const char *text);
+/* just after unshare(CLONE_NEWUSER): map root of the new user namespace to
+ * UID and GID outside it (the caller's ids from before the unshare); 0 or
+ * the errno of the map that failed */
+int map_root_to(uid_t uid, gid_t gid);
+/* descriptors this process holds beyond stdin, stdout and stderr (-1 if
+ * /proc is missing): a fresh peer must hold none */
+int inherited_fds(void);
 
 #endif
