@@ -113,7 +113,8 @@ rss_counter_slack() {
 @test "VM-LAZY-ALLOC: malloc of the notes' 512 MiB grows VIRT (VmSize) by 512 MiB and RES by at most one fault's worth (notes section 2; proc(5) VmSize, VmRSS, smaps_rollup)" {
 	local size
 	read_obs size vm.lazy.size_kib
-	fault_granule && rss_counter_slack
+	fault_granule
+	rss_counter_slack
 	expect vm.lazy.malloc = OK
 	expect vm.lazy.alloc.vmsize_delta_kib -ge "$size" "VIRT holds the whole $size KiB at once"
 	expect vm.lazy.alloc.vmsize_delta_kib -le $((size + 1024)) "and not much more"
@@ -128,7 +129,8 @@ rss_counter_slack() {
 	read_obs size vm.lazy.size_kib
 	read_obs part vm.lazy.part_kib
 	read_obs vmsize vm.lazy.alloc.vmsize_delta_kib
-	fault_granule && rss_counter_slack
+	fault_granule
+	rss_counter_slack
 	expect vm.lazy.write_part.vmsize_delta_kib -eq "$vmsize" "writing maps nothing new"
 	expect vm.lazy.write_part.rss_delta_kib -ge "$part" "every page written is resident"
 	expect vm.lazy.write_part.rss_delta_kib -le $((part + 2 * granule_kib + INCIDENTAL_KIB)) \
@@ -141,7 +143,8 @@ rss_counter_slack() {
 	local size vmsize
 	read_obs size vm.lazy.size_kib
 	read_obs vmsize vm.lazy.alloc.vmsize_delta_kib
-	fault_granule && rss_counter_slack
+	fault_granule
+	rss_counter_slack
 	expect vm.lazy.write_all.vmsize_delta_kib -eq "$vmsize" "writing maps nothing new"
 	expect vm.lazy.write_all.rss_delta_kib -ge "$size" "every page written is resident"
 	expect vm.lazy.write_all.rss_delta_kib -le $((size + granule_kib + INCIDENTAL_KIB)) \
@@ -186,14 +189,19 @@ rss_counter_slack() {
 }
 
 @test "VM-RSS-COUNTER: VmRSS (top's RES) matches the page tables (smaps_rollup Rss) within this kernel's RSS counter slack (proc(5); kernel version rule)" {
-	local step why
+	local why hi lo
 	rss_counter_slack
 	why="counter slack $slack_kib KiB on $(meta kernel_release), plus 64 KiB the two views may count differently"
+	hi=$((slack_kib + 64)) lo=$((-slack_kib - 64))
 	# smaps_rollup (Linux 4.14) walks the page tables; VmRSS reads counters
-	for step in lazy.alloc lazy.write_part lazy.write_all zero.read; do
-		expect vm.$step.vmrss_minus_rss_kib -le $((slack_kib + 64)) "$why"
-		expect vm.$step.vmrss_minus_rss_kib -ge $((-slack_kib - 64)) "$why"
-	done
+	expect vm.lazy.alloc.vmrss_minus_rss_kib -le $hi "$why"
+	expect vm.lazy.alloc.vmrss_minus_rss_kib -ge $lo "$why"
+	expect vm.lazy.write_part.vmrss_minus_rss_kib -le $hi "$why"
+	expect vm.lazy.write_part.vmrss_minus_rss_kib -ge $lo "$why"
+	expect vm.lazy.write_all.vmrss_minus_rss_kib -le $hi "$why"
+	expect vm.lazy.write_all.vmrss_minus_rss_kib -ge $lo "$why"
+	expect vm.zero.read.vmrss_minus_rss_kib -le $hi "$why"
+	expect vm.zero.read.vmrss_minus_rss_kib -ge $lo "$why"
 }
 
 # ---- reading untouched memory -----------------------------------------------
@@ -202,11 +210,13 @@ rss_counter_slack() {
 # report-only: vm.zero.read.minor_faults_count: a read fault per page or per huge zero page; not a claim of the notes
 # report-only: vm.zero.read.vmrss_delta_kib: judged through rss_delta_kib and VM-RSS-COUNTER
 
-zero_page_expected() {
+# require_zero_page BOOT_FLAG THP_MODE USE_ZERO_PAGE: skip where the kernel
+# was told not to map the zero page on a read fault
+require_zero_page() {
 	local no_zero thp use_zero
-	read_obs no_zero vm.zero.boot_no_zero_page
-	read_obs thp vm.thp.enabled
-	read_obs use_zero vm.thp.use_zero_page
+	read_obs no_zero "$1"
+	read_obs thp "$2"
+	read_obs use_zero "$3"
 	if [[ $no_zero == yes ]]; then
 		skip "this kernel was booted with a no_zero_page option (/proc/cmdline): every anonymous read fault allocates a page"
 	fi
@@ -216,14 +226,14 @@ zero_page_expected() {
 }
 
 @test "VM-ZERO-PAGE: reading untouched anonymous memory grows neither VIRT nor RES: reads map the shared zero page (mm/memory.c do_anonymous_page; transhuge.rst use_zero_page)" {
-	zero_page_expected
+	require_zero_page vm.zero.boot_no_zero_page vm.thp.enabled vm.thp.use_zero_page
 	expect vm.zero.read.vmsize_delta_kib -eq 0 "reading maps nothing new"
 	expect vm.zero.read.region_rss_delta_kib -eq 0 "the zero page is not counted in Rss"
 	expect vm.zero.read.rss_delta_kib -le "$INCIDENTAL_KIB" "the whole process"
 }
 
 @test "VM-ZERO-FRAME: untouched pages that were only read share one frame; writing one gives it a frame of its own (pagemap.rst)" {
-	zero_page_expected
+	require_zero_page vm.zero.boot_no_zero_page vm.thp.enabled vm.thp.use_zero_page
 	fault_granule
 	expect vm.zero.read.same_frame = yes "two pages one PMD apart, both only read"
 	expect vm.zero.write.new_frame = yes "copy-on-write away from the zero page"
@@ -278,9 +288,9 @@ zero_page_expected() {
 @test "VM-EVICT-PAGEOUT: MADV_PAGEOUT evicts clean file pages; the next access is one major fault (madvise(2) MADV_PAGEOUT since Linux 5.4; getrusage(2))" {
 	local pages
 	require_kernel 5.4 MADV_PAGEOUT
+	expect vm.evict.pageout.madvise = OK
 	read_obs pages vm.evict.file_pages
 	expect vm.evict.pageout.before_resident_pages -eq "$pages" "all $pages pages were read first"
-	expect vm.evict.pageout.madvise = OK
 	expect vm.evict.pageout.resident_pages -eq 0 "a clean page is dropped: its data is still on disk"
 	expect vm.evict.pageout.touch.major_faults_count -eq 1 "one access that had to read from the disk"
 	expect vm.evict.pageout.touch.resident_pages -eq 1 "the page is back"
@@ -289,7 +299,7 @@ zero_page_expected() {
 @test "VM-ANON-NO-SWAP: without swap, anonymous pages cannot be evicted to disk: MADV_PAGEOUT leaves them resident (notes section 2; madvise(2), proc(5) SwapTotal)" {
 	local swap pages
 	require_kernel 5.4 MADV_PAGEOUT
-	read_obs swap vm.evict.anon.swap_total_kib
+	read_obs swap vm.meminfo.swap_total_kib
 	read_obs pages vm.evict.anon.pages
 	if ((swap > 0)); then
 		skip "$swap KiB of swap configured: where reclaim puts anonymous pages is not judged"
@@ -303,8 +313,8 @@ zero_page_expected() {
 @test "VM-COMMIT-LIMIT: CommitLimit is SwapTotal plus overcommit_ratio percent of RAM outside hugetlb, or overcommit_kbytes when set (proc(5) CommitLimit; mm/util.c vm_commit_limit)" {
 	local page_kib mem swap hugetlb ratio kbytes pages
 	page_size_kib
-	read_obs mem vm.overcommit.mem_total_kib
-	read_obs swap vm.overcommit.swap_total_kib
+	read_obs mem vm.meminfo.mem_total_kib
+	read_obs swap vm.meminfo.swap_total_kib
 	read_obs hugetlb vm.overcommit.hugetlb_kib
 	read_obs ratio vm.overcommit.ratio_percent
 	read_obs kbytes vm.overcommit.kbytes_kib
@@ -324,13 +334,14 @@ expect_reserve() {
 	local name=$1 size=$2 mode mem swap limit committed room as margin=65536
 	read_obs mode vm.overcommit.mode
 	read_obs as vm.overcommit.rlimit_as_kib
+	[[ $as == unlimited || $as =~ ^[0-9]+$ ]] || fail "vm.overcommit.rlimit_as_kib=$as: neither a number nor unlimited"
 	if [[ $as != unlimited ]] && ((as < size + 1048576)); then
 		skip "RLIMIT_AS ($as KiB) would refuse $size KiB whatever the overcommit mode"
 	fi
 	case $mode in
 	0)
-		read_obs mem vm.overcommit.mem_total_kib
-		read_obs swap vm.overcommit.swap_total_kib
+		read_obs mem vm.meminfo.mem_total_kib
+		read_obs swap vm.meminfo.swap_total_kib
 		if ((size > mem + swap)); then
 			expect "$name" = ENOMEM "mode 0 refuses what exceeds RAM + swap ($((mem + swap)) KiB)"
 		else
@@ -352,8 +363,15 @@ expect_reserve() {
 	esac
 }
 
+# In modes 0 and 1 the verdict rests on the mapping alone; the sizes and
+# Committed_AS decide it only under strict accounting:
+# judged-only-when: vm.overcommit.notes_size_kib: overcommit_memory is 2
+# judged-only-when: vm.overcommit.notes_size.committed_as_kib: overcommit_memory is 2
+# judged-only-when: vm.overcommit.huge.committed_as_kib: overcommit_memory is 2
 @test "VM-OVERCOMMIT-NOTES: reserving the notes' 512 MiB without touching it succeeds (modes 0 and 1; mode 2 while it fits under CommitLimit) (proc_sys_vm(5) overcommit_memory)" {
 	local size
+	# expect_reserve also reads: vm.overcommit.mode vm.overcommit.rlimit_as_kib
+	# vm.meminfo.mem_total_kib vm.meminfo.swap_total_kib vm.overcommit.commit_limit_kib
 	read_obs size vm.overcommit.notes_size_kib
 	expect_reserve vm.overcommit.notes_size.mmap "$size" vm.overcommit.notes_size.committed_as_kib
 }
@@ -361,9 +379,11 @@ expect_reserve() {
 @test "VM-OVERCOMMIT-HUGE: reserving twice RAM + swap fails with ENOMEM in mode 0 and mode 2 and succeeds in mode 1 (proc_sys_vm(5) overcommit_memory; overcommit-accounting.rst)" {
 	local size mem swap
 	read_obs size vm.overcommit.huge_kib
-	read_obs mem vm.overcommit.mem_total_kib
-	read_obs swap vm.overcommit.swap_total_kib
+	read_obs mem vm.meminfo.mem_total_kib
+	read_obs swap vm.meminfo.swap_total_kib
 	expect vm.overcommit.huge_kib -eq $((2 * (mem + swap))) "the probe asked for twice RAM + swap"
+	# expect_reserve also reads: vm.overcommit.mode vm.overcommit.rlimit_as_kib
+	# vm.overcommit.commit_limit_kib
 	expect_reserve vm.overcommit.huge.mmap "$size" vm.overcommit.huge.committed_as_kib
 }
 
@@ -372,6 +392,7 @@ expect_reserve() {
 	read_obs mode vm.overcommit.mode
 	read_obs size vm.overcommit.huge_kib
 	if [[ $mode == 2 ]]; then
+		# expect_reserve also reads: vm.overcommit.rlimit_as_kib vm.overcommit.commit_limit_kib
 		expect_reserve vm.overcommit.huge_noreserve.mmap "$size" vm.overcommit.huge.committed_as_kib
 	else
 		expect vm.overcommit.huge_noreserve.mmap = OK "mode $mode does not account MAP_NORESERVE mappings"
@@ -381,12 +402,15 @@ expect_reserve() {
 # ---- how wide the address space is ---------------------------------------------
 
 # report-only: vm.addr.cpu_physical_bits: shown beside the notes' "physical addresses follow RAM size"; not judged
-# report-only: vm.addr.pointer_bits: the probe's word size, which selects the rules below
 
 @test "VM-ADDR-WIDTH: a 64-bit process maps far beyond the notes' 4 GiB, up to the paging mode's width (x86-64: 47 bits, 56 with LA57), not the pointer's 64 bits (notes section 2; Documentation/arch/x86/x86_64/mm.rst)" {
 	local ptr la57 vbits
+	expect vm.addr.pointer_bits in 32,64 "the probe is a 32-bit or a 64-bit program"
 	read_obs ptr vm.addr.pointer_bits
-	[[ $ptr == 64 ]] || skip "a $ptr-bit probe"
+	if [[ $ptr == 32 ]]; then
+		expect vm.addr.max_user_bits -eq 32 "in a 32-bit process the notes' rule holds: user space ends below 4 GiB"
+		return 0
+	fi
 	expect vm.addr.max_user_bits -gt 32 "the notes' 32-bit rule would stop at 4 GiB"
 	expect vm.addr.max_user_bits -lt "$ptr" "the paging mode, not the pointer, sets the width"
 	case $(meta machine) in
@@ -394,9 +418,11 @@ expect_reserve() {
 		read_obs la57 vm.addr.cpu_la57
 		read_obs vbits vm.addr.cpu_virtual_bits
 		if [[ $la57 == yes ]]; then
+			expect vm.addr.cpu_virtual_bits -eq 57 "a CPU with LA57 translates 57-bit addresses"
 			expect vm.addr.max_user_bits in 47,56 "4-level or 5-level paging"
 		else
-			expect vm.addr.max_user_bits -eq 47 "4-level paging: the lower half of a 48-bit space"
+			expect vm.addr.cpu_virtual_bits -eq 48 "a CPU without LA57 translates 48-bit addresses"
+			expect vm.addr.max_user_bits -eq 47 "4-level paging: the lower half of the 48-bit space"
 		fi
 		expect vm.addr.max_user_bits -lt "$vbits" "the upper half of the CPU's $vbits-bit space is the kernel's"
 		expect vm.addr.default_mmap_bits -le 47 "mmap without a hint stays below 2^47 (DEFAULT_MAP_WINDOW)" ;;
@@ -407,6 +433,7 @@ expect_reserve() {
 
 @test "VM-ADDR-TOP-PAGE: on x86-64 the last page below 2^47 is not user space with 4-level paging, and 2^47 is beyond it (arch/x86 TASK_SIZE_MAX; mmap(2) MAP_FIXED_NOREPLACE since 4.17)" {
 	local bits
+	# 32-bit processes record these as SKIP
 	[[ $(meta machine) == x86_64 ]] || skip "x86-64 layout"
 	require_kernel 4.17 MAP_FIXED_NOREPLACE
 	read_obs bits vm.addr.max_user_bits
@@ -431,10 +458,12 @@ expect_reserve() {
 	fi
 }
 
-@test "VM-PAGES-FRAMES: there are more virtual pages than physical frames (notes section 2)" {
-	local bits
+@test "VM-PAGES-FRAMES: a 64-bit process has more virtual pages than the machine has frames (notes section 2)" {
+	local bits ptr
+	read_obs ptr vm.addr.pointer_bits
+	[[ $ptr == 64 ]] || skip "a $ptr-bit process's 4 GiB can be smaller than RAM: the notes' claim needs RAM below the address space"
 	read_obs bits vm.addr.max_user_bits
-	expect vm.addr.mem_total_kib -lt $(((1 << bits) / 1024)) \
+	expect vm.meminfo.mem_total_kib -lt $(((1 << bits) / 1024)) \
 		"RAM (MemTotal) is smaller than the $bits-bit user address space"
 }
 

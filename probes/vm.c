@@ -8,7 +8,14 @@
  * Memory is measured three ways: VmSize/VmRSS from /proc/self/status (what
  * top shows), Rss from /proc/self/smaps_rollup (a walk of the page tables,
  * exact on every kernel, unlike VmRSS whose counters are cached per task
- * before 6.2 and per CPU after), and minor/major faults from getrusage(2).
+ * before 6.2 and read per CPU without summing from 6.2 to 6.15), and
+ * minor/major faults from getrusage(2).
+ *
+ * The experiment allocates 512 MiB, as the notes do, when half of what
+ * MemAvailable, the memory cgroup and RLIMIT_AS/RLIMIT_DATA leave is that
+ * much; else it runs scaled down and records the size used.  IPCVM_VM_MIB
+ * (a power of two, 16 to 512) asks for less on a slow emulator, where each
+ * page fault costs tens of microseconds.
  */
 #include "config.h"
 
@@ -571,32 +578,42 @@ static int in_initial_user_ns(void)
 	       strstr(text, "4294967295") != NULL;
 }
 
+/* NAME=yes/no, or SKIP with WHY when frame numbers cannot be seen */
+static void obs_frames(const char *name, const char *why, int yes)
+{
+	if (why)
+		obs_skip(name, why);
+	else
+		obs_bool(name, yes);
+}
+
 static void page_table_section(void)
 {
 	char *a, *b, *m1, *m2;
+	const char *no_pfn;
 	int fd;
 
+	obs_bool("pagemap.initial_user_ns", in_initial_user_ns());
+	a = map_anon((size_t)pg, 0);
 	if (pagemap_fd == -1) {
 		obs_skip("pagemap.untouched.present", "pagemap-unreadable");
-		return;
+		obs_skip("pagemap.touched.present", "pagemap-unreadable");
+		obs_skip("pagemap.pfn_visible", "pagemap-unreadable");
+		a[0] = 1;
+		no_pfn = "pagemap-unreadable";
+	} else {
+		obs_bool("pagemap.untouched.present", (pagemap_entry(a) & PM_PRESENT) != 0);
+		a[0] = 1;
+		keep(a);
+		obs_bool("pagemap.touched.present", (pagemap_entry(a) & PM_PRESENT) != 0);
+		obs_bool("pagemap.pfn_visible", pfn_of(a) != 0);
+		no_pfn = pfn_of(a) ? NULL : "pfn-not-visible";
 	}
-	obs_bool("pagemap.initial_user_ns", in_initial_user_ns());
-
-	a = map_anon((size_t)pg, 0);
-	obs_bool("pagemap.untouched.present", (pagemap_entry(a) & PM_PRESENT) != 0);
-	a[0] = 1;
-	keep(a);
-	obs_bool("pagemap.touched.present", (pagemap_entry(a) & PM_PRESENT) != 0);
-	int visible = pfn_of(a) != 0;
-	obs_bool("pagemap.pfn_visible", visible);
 
 	b = map_anon((size_t)pg, 0);
 	b[0] = 1;
 	keep(b);
-	if (visible)
-		obs_bool("pagemap.private.distinct_frames", pfn_of(a) != pfn_of(b));
-	else
-		obs_skip("pagemap.private.distinct_frames", "pfn-not-visible");
+	obs_frames("pagemap.private.distinct_frames", no_pfn, pfn_of(a) != pfn_of(b));
 
 	/* one shared page attached twice, at two different page numbers */
 	fd = make_memfd((size_t)pg);
@@ -613,15 +630,20 @@ static void page_table_section(void)
 	obs_bool("pagemap.shared.offset_kept",
 		 m2[0] == 'A' && m2[123] == 'B' && m2[pg - 1] == 'C');
 	obs_bool("pagemap.shared.other_offset_differs", m2[124] != 'B');
-	if (visible)
-		obs_bool("pagemap.shared.same_frame", pfn_of(m1) == pfn_of(m2));
-	else
-		obs_skip("pagemap.shared.same_frame", "pfn-not-visible");
+	obs_frames("pagemap.shared.same_frame", no_pfn, pfn_of(m1) == pfn_of(m2));
 	munmap(m1, (size_t)pg);
 	munmap(m2, (size_t)pg);
 	close(fd);
 	munmap(a, (size_t)pg);
 	munmap(b, (size_t)pg);
+}
+
+/* ---- RAM and swap (proc(5) /proc/meminfo) --------------------------------- */
+
+static void meminfo_section(void)
+{
+	obs_int("meminfo.mem_total_kib", meminfo_kib("MemTotal"));
+	obs_int("meminfo.swap_total_kib", meminfo_kib("SwapTotal"));
 }
 
 /* ---- page faults and eviction -------------------------------------------- */
@@ -753,7 +775,6 @@ static void evict_anon(void)
 	size_t len = ANON_PAGES * (size_t)pg;
 	char *a = map_anon(len, 0);
 
-	obs_int("evict.anon.swap_total_kib", meminfo_kib("SwapTotal"));
 	obs_int("evict.anon.pages", ANON_PAGES);
 	memset(a, 1, len);
 	keep(a);
@@ -767,11 +788,12 @@ static void evict_section(void)
 	const char *dir = disk_dir();
 
 	obs_bool("evict.tmp_is_tmpfs", on_tmpfs(scratch_dir()));
+	obs_int("evict.file_pages", EVICT_PAGES);
 	if (!dir) {
+		obs_str("evict.dir", "none");
 		obs_skip("evict.fadvise.dontneed", "no-disk-backed-directory");
 		obs_skip("evict.pageout.madvise", "no-disk-backed-directory");
 	} else {
-		obs_int("evict.file_pages", EVICT_PAGES);
 		evict_fadvise(dir);
 		evict_pageout(dir);
 	}
@@ -812,8 +834,6 @@ static void overcommit_section(void)
 	obs_int("overcommit.mode", read_ll_file("/proc/sys/vm/overcommit_memory"));
 	obs_int("overcommit.ratio_percent", read_ll_file("/proc/sys/vm/overcommit_ratio"));
 	obs_int("overcommit.kbytes_kib", read_ll_file("/proc/sys/vm/overcommit_kbytes"));
-	obs_int("overcommit.mem_total_kib", mem);
-	obs_int("overcommit.swap_total_kib", swap);
 	obs_int("overcommit.commit_limit_kib", meminfo_kib("CommitLimit"));
 	obs_int("overcommit.hugetlb_kib", hugetlb_kib());
 	if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
@@ -827,6 +847,12 @@ static void overcommit_section(void)
 	try_reserve("overcommit.notes_size.mmap", NOTES_BYTES, 0);
 	obs_int("overcommit.huge_kib", huge);
 	obs_int("overcommit.huge.committed_as_kib", meminfo_kib("Committed_AS"));
+	if ((unsigned long long)huge * KIB > SIZE_MAX) {
+		/* a 32-bit process cannot even ask */
+		obs_skip("overcommit.huge.mmap", "length-beyond-size-t");
+		obs_skip("overcommit.huge_noreserve.mmap", "length-beyond-size-t");
+		return;
+	}
 	try_reserve("overcommit.huge.mmap", huge * KIB, 0);
 	try_reserve("overcommit.huge_noreserve.mmap", huge * KIB, MAP_NORESERVE);
 }
@@ -882,45 +908,52 @@ static void cpu_address_sizes(void)
 	obs_bool("addr.cpu_la57", slurp("/proc/cpuinfo") > 0 && strstr(text, " la57"));
 }
 
-static void address_space_section(void)
+/* x86-64 around 2^47, where 4-level paging ends user space */
+static void around_2p47(void)
 {
-	int top = 0;
+#if UINTPTR_MAX > 0xffffffffu
+	uintptr_t at = (uintptr_t)1 << 47;
 	void *p;
 
-	obs_int("addr.pointer_bits", (long long)sizeof(void *) * CHAR_BIT);
+	obs_str("addr.fixed_last_page_below_2p47", map_exactly(at - (uintptr_t)pg));
+	obs_str("addr.fixed_at_2p47", map_exactly(at));
+	/* only a hint above 47 bits opens the 56-bit space (x86 5-level
+	 * paging); without it the kernel looks below */
+	p = mmap((void *)at, (size_t)pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		probe_fail("mmap", errno);
+	obs_bool("addr.hint_2p47.at_hint", (uintptr_t)p == at);
+	obs_int("addr.hint_2p47.result_bits", bits_of((uintptr_t)p));
+	munmap(p, (size_t)pg);
+#else
+	obs_skip("addr.fixed_last_page_below_2p47", "32-bit-process");
+	obs_skip("addr.fixed_at_2p47", "32-bit-process");
+	obs_skip("addr.hint_2p47.at_hint", "32-bit-process");
+#endif
+}
+
+static void address_space_section(void)
+{
+	int width = (int)sizeof(void *) * CHAR_BIT, top = 0;
+	void *p;
+
+	obs_int("addr.pointer_bits", width);
 	cpu_address_sizes();
 
-	/* the highest 2^b below which a page can be mapped: the page two
-	 * below 2^b, since x86-64 keeps the last page below 2^47 out of
-	 * user space (TASK_SIZE_MAX) */
-	for (int b = (int)sizeof(void *) * CHAR_BIT - 1; b > 32 && !top; b--)
-		if (mappable(((uintptr_t)1 << b) - 2 * (uintptr_t)pg))
+	/* User space is b bits wide when a page at 2^(b-1), the bottom of
+	 * the upper half of a b-bit space, can be mapped: the widest such b */
+	for (int b = width; b > 1 && !top; b--)
+		if (mappable((uintptr_t)1 << (b - 1)))
 			top = b;
 	obs_int("addr.max_user_bits", top);
-	if (sizeof(void *) == 8) {
-		obs_str("addr.fixed_last_page_below_2p47", map_exactly(((uintptr_t)1 << 47) - (uintptr_t)pg));
-		obs_str("addr.fixed_at_2p47", map_exactly((uintptr_t)1 << 47));
-	}
 
-	/* where the kernel puts a mapping when asked nothing, and when asked
-	 * for 2^47 as a hint (x86 5-level paging: only a hint above 47 bits
-	 * opens the 56-bit space) */
+	/* where the kernel puts a mapping when asked nothing */
 	p = mmap(NULL, (size_t)pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		probe_fail("mmap", errno);
 	obs_int("addr.default_mmap_bits", bits_of((uintptr_t)p));
 	munmap(p, (size_t)pg);
-	if (sizeof(void *) == 8) {
-		uintptr_t hint = (uintptr_t)1 << 47;
-
-		p = mmap((void *)hint, (size_t)pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			probe_fail("mmap", errno);
-		obs_bool("addr.hint_2p47.at_hint", (uintptr_t)p == hint);
-		obs_int("addr.hint_2p47.result_bits", bits_of((uintptr_t)p));
-		munmap(p, (size_t)pg);
-	}
-	obs_int("addr.mem_total_kib", meminfo_kib("MemTotal"));
+	around_2p47();
 }
 
 /* ---- top's VIRT, RES and SHR ------------------------------------------------ */
@@ -1003,6 +1036,7 @@ void probe_main(void)
 	lazy_section(size);
 	zero_page_section(size);
 	page_table_section();
+	meminfo_section();
 	evict_section();
 	overcommit_section();
 	address_space_section();
