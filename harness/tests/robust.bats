@@ -11,7 +11,7 @@ setup() {
 	[[ -n ${IPCVM_PROBEDIR:-} ]] || fail "IPCVM_PROBEDIR is unset: run through make check-self"
 	load_bats_support
 	source "$IPCVM_BATS_LIBDIR/bats-assert/load.bash"
-	FAMILIES=$(find "$IPCVM_PROBEDIR" -maxdepth 1 -type f -perm -u+x -printf '%f ')
+	FAMILIES=$(ipcvm families --built "$IPCVM_PROBEDIR" | tr '\n' ' ')
 	# every scratch file of these runs lands here, so leftovers are visible
 	export TMPDIR=$BATS_TEST_TMPDIR/tmp
 	mkdir -p "$TMPDIR"

@@ -8,7 +8,7 @@
  * Each fault is a small wrapper around the real call, found with
  * dlsym(RTLD_NEXT).  Calls that are not the fault's business pass through.
  * This file holds the pipe and FIFO faults and picks the fault; the other
- * families' faults live beside it (sysv.c, socket.c, vm.c).
+ * families' faults live beside it (sysv.c, shm.c, socket.c, vm.c).
  */
 #define _GNU_SOURCE 1
 #include <dlfcn.h>
@@ -40,7 +40,7 @@ const char *const pipe_faults[] = {
 	"buffer-dies-with-writer", "own-bytes-hidden", "mkfifo-regular",
 	"umask-ignored", "mkfifo-replaces", "fifo-open-never-waits",
 	"fifo-enxio-lost", "fifo-nonblock-refused", "fifo-name-private",
-	"fifo-stat-size", "fifo-rdwr-refused", "fifo-eof-early", "hang-read",
+	"fifo-stat-size", "fifo-rdwr-refused", "fifo-eof-early", "hang-read", "eof-as-error",
 	NULL,
 };
 
@@ -51,7 +51,7 @@ int ipcvm_in_peer;
 __attribute__((constructor)) static void choose_fault(void)
 {
 	static const char *const *const families[] = {
-		pipe_faults, sysv_faults, socket_faults, vm_faults,
+		pipe_faults, sysv_faults, shm_faults, socket_faults, vm_faults,
 	};
 	const char *f = getenv("IPCVM_FAULT");
 	char cmd[512];
@@ -157,7 +157,10 @@ static ino_t last_written;	/* own-bytes-hidden */
 ssize_t write(int fd, const void *buf, size_t len)
 {
 	REAL(ssize_t, write, int, const void *, size_t);
+	ssize_t hooked;
 
+	if (*ipcvm_fault && socket_write_hook(fd, buf, len, &hooked))
+		return hooked;
 	if (!*ipcvm_fault || fd <= 2 || !fd_is_fifo(fd))
 		return real_write(fd, buf, len);
 	if (is("short-write") && len > 1)
@@ -208,7 +211,10 @@ static ino_t closed_writer;	/* fifo-eof-early */
 ssize_t read(int fd, void *buf, size_t len)
 {
 	REAL(ssize_t, read, int, void *, size_t);
+	ssize_t hooked;
 
+	if (*ipcvm_fault && socket_read_hook(fd, buf, len, &hooked))
+		return hooked;
 	if (!*ipcvm_fault || fd <= 2 || !fd_is_fifo(fd))
 		return real_read(fd, buf, len);
 	if (is("hang-read") && !fd_is_named_fifo(fd)) {
@@ -236,6 +242,15 @@ ssize_t read(int fd, void *buf, size_t len)
 	}
 	if (is("fifo-eof-early") && closed_writer && fd_inode(fd) == closed_writer)
 		return 0;
+	if (is("eof-as-error")) {
+		ssize_t r = real_read(fd, buf, len);
+
+		if (r == 0 && len > 0) {
+			errno = EIO;
+			return -1;
+		}
+		return r;
+	}
 	return real_read(fd, buf, len);
 }
 
@@ -379,10 +394,13 @@ int open(const char *path, int flags, ...)
 	REAL(int, open, const char *, int, ...);
 	va_list ap;
 	mode_t mode;
+	int hooked;
 
 	va_start(ap, flags);
 	mode = (mode_t)va_arg(ap, int);
 	va_end(ap);
+	if (*ipcvm_fault && sysv_open_hook(path, flags, &hooked))
+		return hooked;
 	flags = open_fault(path, flags);
 	if (flags < 0) {
 		errno = -flags;
@@ -418,4 +436,16 @@ int stat(const char *path, struct stat *st)
 		}
 	}
 	return r;
+}
+
+/* ---- fopen: a family may answer for a file (shm.c: /proc/sysvipc/shm) --- */
+
+FILE *fopen(const char *path, const char *mode)
+{
+	REAL(FILE *, fopen, const char *, const char *);
+	FILE *hooked;
+
+	if (*ipcvm_fault && shm_fopen_hook(path, mode, &hooked))
+		return hooked;
+	return real_fopen(path, mode);
 }

@@ -6,6 +6,7 @@
 #define IPCVM_FAULT_H
 
 #include <dlfcn.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -33,5 +34,16 @@ extern const char *const sysv_faults[];
 extern const char *const shm_faults[];
 extern const char *const socket_faults[];
 extern const char *const vm_faults[];
+
+/*
+ * Hooks: a family's faults that act through a call fault.c already wraps.
+ * fault.c's wrapper calls the hook first; it returns 1 when it answered the
+ * call itself (the result in *ret, errno set) and 0, doing nothing, when the
+ * fault on is none of its own, so the pipe and FIFO faults are untouched.
+ */
+int sysv_open_hook(const char *path, int flags, int *ret);		/* sysv.c */
+int socket_read_hook(int fd, void *buf, size_t len, ssize_t *ret);	/* socket.c */
+int socket_write_hook(int fd, const void *buf, size_t len, ssize_t *ret); /* socket.c */
+int shm_fopen_hook(const char *path, const char *mode, FILE **ret);	/* shm.c */
 
 #endif
