@@ -395,7 +395,14 @@ expect_reserve() {
 		# expect_reserve also reads: vm.overcommit.rlimit_as_kib vm.overcommit.commit_limit_kib
 		expect_reserve vm.overcommit.huge_noreserve.mmap "$size" vm.overcommit.huge.committed_as_kib
 	else
-		expect vm.overcommit.huge_noreserve.mmap = OK "mode $mode does not account MAP_NORESERVE mappings"
+		local as
+		read_obs as vm.overcommit.rlimit_as_kib
+		if [[ $as != unlimited ]] && ((size > as)); then
+			# getrlimit(2) RLIMIT_AS: caps every mapping, reserved or not
+			expect vm.overcommit.huge_noreserve.mmap = ENOMEM "RLIMIT_AS is $as KiB"
+		else
+			expect vm.overcommit.huge_noreserve.mmap = OK "mode $mode does not account MAP_NORESERVE mappings"
+		fi
 	fi
 }
 

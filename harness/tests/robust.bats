@@ -102,6 +102,21 @@ $left"
 	refute_line --regexp '# skip *$'
 }
 
+@test "ROBUST-MEMORY: under a tight address-space limit the memory probe scales down and says so, and its cases still judge clean" {
+	[[ " $FAMILIES " == *" vm "* ]] || skip "the vm probe is not built"
+	# 300 MB of address space: the notes' 512 MiB experiment cannot fit
+	run sh -c 'ulimit -v 300000 && exec "$@"' sh "$IPCVM_SRCDIR/harness/ipcvm" \
+		record --out "$BATS_TEST_TMPDIR/small" vm
+	assert_success
+	run grep -x -e 'vm.budget.scaled=yes' -e 'vm.budget.limited_by=rlimit_as' "$BATS_TEST_TMPDIR/small/vm.obs"
+	assert_success
+	assert_line vm.budget.scaled=yes
+	assert_line vm.budget.limited_by=rlimit_as
+	run ipcvm verify "$BATS_TEST_TMPDIR/small"
+	assert_success
+	refute_line --regexp '^not ok'
+}
+
 teardown() {
 	[[ -z ${NOBODY_DIR:-} ]] || rm -rf "$NOBODY_DIR"
 }
