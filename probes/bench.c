@@ -288,17 +288,6 @@ struct shm_area {
 };
 enum { SLOTS_OFFSET = 4096 };
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
-#else
-	__asm__ __volatile__("" ::: "memory");
-#endif
-}
-
 static long futex(uint32_t *word, int op, uint32_t val)
 {
 	/* not FUTEX_PRIVATE_FLAG: the word is in memory two processes share */

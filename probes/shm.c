@@ -317,17 +317,6 @@ static void window_close(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
-#else
-	__asm__ __volatile__("" ::: "memory");
-#endif
-}
-
 /* plain loads until *P == WANT or the window's timer fires */
 static int spin_until(uint32_t *p, uint32_t want)
 {

@@ -175,6 +175,17 @@ int wait_byte(int fd, int ms);	/* 1 got it, 0 EOF, -1 timeout or error */
 /* is BIT set in this process's effective capabilities? */
 int have_cap(int bit);
 long page_size(void);
+/* one turn of a busy-wait loop: tells the CPU we are spinning */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
 /* write TEXT to an existing file (a /proc or /sys knob); 0 or the errno */
 int write_text_file(const char *path, const char *text);
 /* just after unshare(CLONE_NEWUSER): map root of the new user namespace to
