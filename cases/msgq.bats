@@ -31,6 +31,19 @@
 
 load ../harness/ipcvm
 
+# Observations recorded for the report or as context, which no claim judges:
+# report-only: msgq.stale.notes_check_says_missing: what the notes' own errno test would conclude; MSGQ-STALE-ERRNO judges errno itself
+# report-only: msgq.perm.umask_octal: the probe's input, not the kernel's answer
+# report-only: msgq.perm.other.cap_sys_admin: context for the permission claims: whether the other user kept CAP_SYS_ADMIN
+# report-only: msgq.perm.other.closed.msgget_zero: msgget(key, 0) by a user without permission; msgget(2) leaves the check to later calls
+# report-only: msgq.set.cap_sys_resource: MSGQ-SET-ABOVE-MNB reads the capability from meta.env's cap_eff
+# report-only: msgq.copy.first_try: how MSG_COPY's first attempt went, context for MSGQ-COPY
+# report-only: msgq.ns.method: how the private namespace was made (user+IPC, or IPC alone with CAP_SYS_ADMIN)
+# report-only: msgq.ns.unshare: whether the private namespace could be made; the MSGQ-NS claims skip with the reason when not
+# report-only: msgq.ns.msgmni.write: whether the lowered msgmni could be written; MSGQ-NS-MSGMNI skips with the reason when not
+# report-only: msgq.ns.msgmax.write: whether the lowered msgmax could be written; MSGQ-NS-MSGMAX skips with the reason when not
+# report-only: msgq.ns.msgmnb.write: whether the lowered msgmnb could be written; the claims that need it skip with the reason when not
+
 setup_file() { observe msgq; }
 setup() { require_observations; }
 
