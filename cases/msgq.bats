@@ -40,9 +40,6 @@ load ../harness/ipcvm
 # report-only: msgq.copy.first_try: how MSG_COPY's first attempt went, context for MSGQ-COPY
 # report-only: msgq.ns.method: how the private namespace was made (user+IPC, or IPC alone with CAP_SYS_ADMIN)
 # report-only: msgq.ns.unshare: whether the private namespace could be made; the MSGQ-NS claims skip with the reason when not
-# report-only: msgq.ns.msgmni.write: whether the lowered msgmni could be written; MSGQ-NS-MSGMNI skips with the reason when not
-# report-only: msgq.ns.msgmax.write: whether the lowered msgmax could be written; MSGQ-NS-MSGMAX skips with the reason when not
-# report-only: msgq.ns.msgmnb.write: whether the lowered msgmnb could be written; the claims that need it skip with the reason when not
 
 setup_file() { observe msgq; }
 setup() { require_observations; }
@@ -373,6 +370,16 @@ setup() { require_observations; }
 	else
 		expect msgq.ns.default.msgmni_count -gt 0 "before 3.19 it was computed from memory"
 	fi
+}
+
+# Who may write the limits of a new IPC namespace changed in Linux 6.9
+# (expect_ns_sysctl_writes in harness/ipcvm.bash has the rule and sources).
+@test "MSGQ-NS-SYSCTL-WRITE: root of a new user namespace may write its IPC namespace's msgmni, msgmax and msgmnb from Linux 6.9 (6.6.45, 6.1.104); before, only the global root could (commit 50ec499b9a43, ipc_namespaces(7))" {
+	local unshare method
+	read_obs unshare msgq.ns.unshare
+	[[ $unshare == OK ]] || skip "no private IPC namespace could be made ($unshare)"
+	read_obs method msgq.ns.method
+	expect_ns_sysctl_writes "$method" msgq.ns.msgmni.write msgq.ns.msgmax.write msgq.ns.msgmnb.write
 }
 
 @test "MSGQ-NS-MSGMNI: with msgmni lowered to N, N queues can exist and the next msgget fails with ENOSPC (msgget(2), proc(5))" {

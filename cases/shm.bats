@@ -184,6 +184,13 @@ setup() { require_observations; }
 # report-only: shm.ns.shmmax.limit_bytes: the lowered SHMMAX the probe chose
 # report-only: shm.ns.shmall.limit_pages: the lowered SHMALL the probe chose
 
+@test "SHM-NS-SYSCTL-WRITE: root of a new user namespace may write its IPC namespace's shmmax, shmmni and shmall from Linux 6.9 (6.6.45, 6.1.104); before, only the global root could (commit 50ec499b9a43, ipc_namespaces(7))" {
+	local unshare
+	read_obs unshare shm.ns.unshare
+	[[ $unshare == OK ]] || skip "no private IPC namespace could be made ($unshare)"
+	expect_ns_sysctl_writes user_and_ipc shm.ns.shmmax.write shm.ns.shmmni.write shm.ns.shmall.write
+}
+
 @test "SHM-NS-SHMMAX: with SHMMAX lowered, a segment of exactly SHMMAX bytes is made and one byte more fails with EINVAL (shmget(2), ipc_namespaces(7))" {
 	expect shm.ns.shmmax.at_limit = OK
 	expect shm.ns.shmmax.above_limit = EINVAL

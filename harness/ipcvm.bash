@@ -188,13 +188,70 @@ has_cap() {
 	(((16#$(meta cap_eff) >> bit) & 1))
 }
 
-# kernel_at_least X.Y: the recorded kernel is X.Y or newer
+# kernel_upstream: the recorded kernel's upstream version X.Y.Z.  Debian's
+# release names keep only the ABI ("6.1.0-50-cloud-amd64") and its uname -v
+# carries the upstream version ("... Debian 6.1.176-1 (...)"); otherwise the
+# release's leading X.Y[.Z] counts, with Z = 0 when it is missing.
+kernel_upstream() {
+	local release version
+	release=$(meta kernel_release)
+	version=$(meta kernel_version 2>/dev/null) || version=
+	if [[ $version =~ Debian\ ([0-9]+\.[0-9]+\.[0-9]+) ]]; then
+		echo "${BASH_REMATCH[1]}"
+	elif [[ $release =~ ^([0-9]+)\.([0-9]+)(\.([0-9]+))? ]]; then
+		echo "${BASH_REMATCH[1]}.${BASH_REMATCH[2]}.${BASH_REMATCH[4]:-0}"
+	else
+		echo 0.0.0
+	fi
+}
+
+# kernel_at_least X.Y[.Z]: the recorded kernel is X.Y[.Z] or newer
 kernel_at_least() {
-	local have want=$1 hmaj hmin wmaj wmin
-	have=$(meta kernel_release)
-	IFS=. read -r hmaj hmin _ <<<"${have%%-*}"
-	IFS=. read -r wmaj wmin _ <<<"$want"
-	((hmaj > wmaj || (hmaj == wmaj && ${hmin%%[!0-9]*} >= wmin)))
+	local have want=$1 h w i
+	have=$(kernel_upstream)
+	IFS=. read -r -a h <<<"$have"
+	IFS=. read -r -a w <<<"$want"
+	for i in 0 1 2; do
+		((${h[i]:-0} > ${w[i]:-0})) && return 0
+		((${h[i]:-0} < ${w[i]:-0})) && return 1
+	done
+	return 0
+}
+
+# kernel_series_at_least X.Y.Z: the recorded kernel is of the X.Y stable
+# series and at X.Y.Z or newer (a fix backported to that series only)
+kernel_series_at_least() {
+	local have
+	have=$(kernel_upstream)
+	[[ ${have%.*} == "${1%.*}" ]] && kernel_at_least "$1"
+}
+
+# expect_ns_sysctl_writes METHOD NAME...: each observation NAME, the result
+# of writing a System V IPC limit (/proc/sys/kernel/msg*, shm*) inside a new
+# IPC namespace that METHOD made (user_and_ipc: with a user namespace whose
+# root is the recording user), is what this kernel allows.  Before Linux 6.9
+# those files belonged to the global root in every namespace, so a user
+# namespace's root that is not the global root got EACCES.  Commit
+# 50ec499b9a43 ("sysctl: allow change system v ipc sysctls inside ipc
+# namespace", 6.9-rc1; backported to 6.6.45 and 6.1.104 with the fix for
+# CVE-2024-42312) gives them to the namespace's own root.  The global root
+# (uid 0) could always write them.
+expect_ns_sysctl_writes() {
+	local method=$1 uid want why name
+	shift
+	uid=$(meta uid)
+	if [[ $uid == 0 ]]; then
+		want=OK why="the writer is the global root (uid 0): the files' owner bits apply on every kernel"
+	elif [[ $method != user_and_ipc ]]; then
+		skip "made with $method by uid $uid, outside any user namespace: the rule is about a user namespace's root"
+	elif kernel_at_least 6.9 || kernel_series_at_least 6.6.45 || kernel_series_at_least 6.1.104; then
+		want=OK why="Linux $(kernel_upstream) lets the namespace's own root write them (6.9, 6.6.45, 6.1.104 and later)"
+	else
+		want=EACCES why="Linux $(kernel_upstream) checks them against the global root (before 6.9, 6.6.45, 6.1.104)"
+	fi
+	for name; do
+		expect "$name" = "$want" "uid $uid, $why" || return 1
+	done
 }
 
 # require_kernel X.Y WHAT: skip unless the recorded kernel is X.Y or newer

@@ -991,6 +991,10 @@ static void namespace_limits(void)
 	}
 	obs_str("ns.unshare", "OK");
 	obs_errno("ns.id_map", r.map_err);
+	/* who may write them depends on the kernel (cases/shm.bats) */
+	obs_errno("ns.shmmax.write", r.shmmax_write_err);
+	obs_errno("ns.shmmni.write", r.shmmni_write_err);
+	obs_errno("ns.shmall.write", r.shmall_write_err);
 	obs_ns_errno("ns.shmmax.at_limit", r.shmmax_write_err, r.shmmax_at);
 	obs_ns_errno("ns.shmmax.above_limit", r.shmmax_write_err, r.shmmax_above);
 	if (r.shmmni_write_err) {

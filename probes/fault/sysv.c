@@ -61,6 +61,7 @@ const char *const sysv_faults[] = {
 	/* limits */
 	"msgq-info-swapped", "msgq-msgmax-unchecked", "msgq-qbytes-last-byte",
 	"msgq-zero-length-free", "msgq-proc-msgmnb-64k", "msgq-msg-info-limits",
+	"ipc-ns-sysctl-readonly",
 	NULL,
 };
 
@@ -651,13 +652,23 @@ ssize_t msgrcv(int id, void *msgp, size_t sz, long typ, int flg)
 	return r;
 }
 
-/* ---- /proc/sys/kernel/msgmnb (through fault.c's open) ------------------- */
+/* ---- /proc/sys/kernel/msg*, shm* (through fault.c's open) ---------------- */
 
 int sysv_open_hook(const char *path, int flags, int *ret)
 {
 	static const char lie[] = "65536\n";
 	int fd;
 
+	/* the limits of every IPC namespace belong to the global root, as
+	 * before Linux 6.9: the namespace's own root may not write them */
+	if (is("ipc-ns-sysctl-readonly") && path &&
+	    (strncmp(path, "/proc/sys/kernel/msg", 20) == 0 ||
+	     strncmp(path, "/proc/sys/kernel/shm", 20) == 0) &&
+	    (flags & O_ACCMODE) != O_RDONLY) {
+		errno = EACCES;
+		*ret = -1;
+		return 1;
+	}
 	if (!is("msgq-proc-msgmnb-64k") || !path ||
 	    strcmp(path, "/proc/sys/kernel/msgmnb") != 0 || (flags & O_ACCMODE) != O_RDONLY)
 		return 0;
