@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,7 +64,7 @@ const struct peer_role probe_peers[] = { { 0 } };
 #define ZERO_BYTES (16 * MIB)
 /* the clean file that is evicted and faulted back */
 #define EVICT_PAGES 16
-#define EVICT_TRIES 3
+#define EVICT_TRIES 5
 /* anonymous pages offered to MADV_PAGEOUT */
 #define ANON_PAGES 16
 /* the shared and the private memory top's SHR should and should not see */
@@ -756,6 +757,8 @@ static void evict_fadvise(const char *dir)
 	 * so a busy machine gets up to EVICT_TRIES goes at it */
 	int err = 0;
 	for (int i = 0; i < EVICT_TRIES; i++) {
+		if (i > 0)	/* a page whose buffers the file system still holds is skipped too */
+			syncfs(fd);
 		err = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 		if (err || cached_pages(fd, len) == 0)
 			break;
@@ -770,9 +773,29 @@ static void evict_fadvise(const char *dir)
 	close(fd);
 }
 
+/* Pin the calling thread to the CPU it is on; OLD gets the mask to give
+ * back.  A page the kernel has just added to the page cache waits in that
+ * CPU's LRU batch until it is drained, and MADV_PAGEOUT drains only the
+ * local CPU's batch (mm/madvise.c lru_add_drain) before it isolates pages:
+ * on a busy machine the probe could move between creating the pages and
+ * evicting them, leaving them unreachable.  Returns 0 when not pinned. */
+static int pin_to_this_cpu(cpu_set_t *old)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0 || sched_getaffinity(0, sizeof(*old), old) == -1)
+		return 0;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(0, sizeof(one), &one) == 0;
+}
+
 static void evict_pageout(const char *dir)
 {
 	size_t len = EVICT_PAGES * (size_t)pg;
+	cpu_set_t old;
+	int pinned = pin_to_this_cpu(&old);
 	int fd = clean_file(dir, "pageout");
 	volatile char sink = 0;
 	char *m;
@@ -788,6 +811,8 @@ static void evict_pageout(const char *dir)
 	 * busy machine gets up to EVICT_TRIES goes at it */
 	struct outcome o;
 	for (int i = 0; i < EVICT_TRIES; i++) {
+		if (i > 0)	/* a page whose buffers the file system still holds is skipped too */
+			syncfs(fd);
 		o = TRY(hang_ms(), madvise(m, len, MADV_PAGEOUT));
 		if (o.ret == -1 || resident_pages(m, len) == 0)
 			break;
@@ -797,6 +822,8 @@ static void evict_pageout(const char *dir)
 	fault_back("evict.pageout", m);
 	munmap(m, len);
 	close(fd);
+	if (pinned)
+		sched_setaffinity(0, sizeof(old), &old);
 }
 
 /* anonymous pages have no file to go back to: only swap can take them */
