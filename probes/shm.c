@@ -703,15 +703,20 @@ static void nattch(void)
 	if (wait_byte(c.ack[0], hang_ms()) != 1)
 		probe_fail("nattch child did not start", ETIMEDOUT);
 	obs_nattch("nattch.after_fork_count", c.id);
-	/* a child that failed a step says nothing more: the counts then show
-	 * what the kernel did, and nattch.child_end why */
+	/* a child that failed a step exits without its ack: the counts then
+	 * show what the kernel did, nattch.child_end why, and it is sent
+	 * nothing more (a write to its closed pipe would be our SIGPIPE) */
+	int alive = 1;
 	signal_byte(c.go[1]);
-	wait_byte(c.ack[0], hang_ms());
+	alive = wait_byte(c.ack[0], hang_ms()) == 1;
 	obs_nattch("nattch.after_child_shmdt_count", c.id);
-	signal_byte(c.go[1]);
-	wait_byte(c.ack[0], hang_ms());
+	if (alive) {
+		signal_byte(c.go[1]);
+		alive = wait_byte(c.ack[0], hang_ms()) == 1;
+	}
 	obs_nattch("nattch.after_child_shmat_count", c.id);
-	signal_byte(c.go[1]);
+	if (alive)
+		signal_byte(c.go[1]);
 	obs_fate("nattch.child_end", reap(pid, hang_ms()));
 	obs_nattch("nattch.after_child_exit_count", c.id);
 	detach(c.inherited);
