@@ -811,8 +811,16 @@ static void evict_pageout(const char *dir)
 	 * busy machine gets up to EVICT_TRIES goes at it */
 	struct outcome o;
 	for (int i = 0; i < EVICT_TRIES; i++) {
-		if (i > 0)	/* a page whose buffers the file system still holds is skipped too */
+		if (i > 0) {
+			/* Reclaim that could not free a page at once (seen here
+			 * while the file system was busy with other writes)
+			 * still unmapped it: it stays cached, out of reach of
+			 * the next MADV_PAGEOUT, which walks the page tables.
+			 * Let the file system settle, map the pages again. */
 			syncfs(fd);
+			for (size_t off = 0; off < len; off += (size_t)pg)
+				sink += m[off];
+		}
 		o = TRY(hang_ms(), madvise(m, len, MADV_PAGEOUT));
 		if (o.ret == -1 || resident_pages(m, len) == 0)
 			break;
