@@ -173,19 +173,37 @@ claim_fails() {
 
 # ---- prerequisites ----------------------------------------------------------
 
-# has_cap NAME: the recording process held capability NAME (capabilities(7))
+# cap_bit NAME: the bit of capability NAME (capabilities(7))
+cap_bit() {
+	case $1 in
+	CAP_SETGID) echo 6 ;;
+	CAP_SETUID) echo 7 ;;
+	CAP_IPC_LOCK) echo 14 ;;
+	CAP_IPC_OWNER) echo 15 ;;
+	CAP_SYS_ADMIN) echo 21 ;;
+	CAP_SYS_RESOURCE) echo 24 ;;
+	*) fail "cap_bit: unknown capability $1 (bug in the case)" ;;
+	esac
+}
+
+# has_cap NAME: the recording process held capability NAME in its own user
+# namespace (what ns_capable() asks for the objects that namespace owns)
 has_cap() {
 	local bit
-	case $1 in
-	CAP_IPC_LOCK) bit=14 ;;
-	CAP_IPC_OWNER) bit=15 ;;
-	CAP_SYS_ADMIN) bit=21 ;;
-	CAP_SYS_RESOURCE) bit=24 ;;
-	CAP_SETUID) bit=7 ;;
-	CAP_SETGID) bit=6 ;;
-	*) fail "has_cap: unknown capability $1 (bug in the case)" ;;
-	esac
+	bit=$(cap_bit "$1") || return 1
 	(((16#$(meta cap_eff) >> bit) & 1))
+}
+
+# has_init_cap NAME: the recording process held capability NAME in the
+# initial user namespace, which is what the kernel's capable() asks (root of
+# a rootless container or of unshare -r holds it only in its own
+# namespace).  Runs recorded before meta.env had cap_init_ns were all
+# recorded in the initial namespace.
+has_init_cap() {
+	local bit caps
+	bit=$(cap_bit "$1") || return 1
+	caps=$(meta cap_init_ns) || caps=$(meta cap_eff)
+	(((16#$caps >> bit) & 1))
 }
 
 # kernel_upstream: the recorded kernel's upstream version X.Y.Z.  Debian's

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Runs that are interrupted, run twice at once, or run as an ordinary user
-# still leave nothing behind and still judge correctly (DESIGN.md, the rules
+# still leave nothing behind and still judge correctly (HACKING.md, the rules
 # every probe keeps).  Records every family this build has.
 
 load ../ipcvm

@@ -666,7 +666,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: %s\n"
 		"Records the %s observations of this kernel on standard output\n"
-		"(name=value lines; see DESIGN.md).  Exit 0 recorded, 77 skipped,\n"
+		"(name=value lines; see HACKING.md).  Exit 0 recorded, 77 skipped,\n"
 		"99 hard error.  It takes no arguments.\n",
 		PROBE_NAME, PROBE_NAME);
 }

@@ -4,7 +4,7 @@
  *
  * A probe does things to the kernel and writes down what the kernel answered,
  * one `name=value` line per observation on standard output.  It never decides
- * pass or fail: the Bats cases do that (see DESIGN.md).
+ * pass or fail: the Bats cases do that (see HACKING.md).
  *
  * Value vocabulary (the cases rely on it):
  *   OK          the call succeeded (its return value did not matter)
