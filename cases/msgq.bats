@@ -36,7 +36,7 @@ load ../harness/ipcvm
 # report-only: msgq.perm.umask_octal: the probe's input, not the kernel's answer
 # report-only: msgq.perm.other.cap_sys_admin: context for the permission claims: whether the other user kept CAP_SYS_ADMIN
 # report-only: msgq.perm.other.closed.msgget_zero: msgget(key, 0) by a user without permission; msgget(2) leaves the check to later calls
-# report-only: msgq.set.cap_sys_resource: MSGQ-SET-ABOVE-MNB reads the capability from meta.env's cap_eff
+# report-only: msgq.set.cap_sys_resource: CapEff, the probe's own namespace; MSGQ-SET-ABOVE-MNB reads the initial namespace's (meta.env cap_init_ns), which capable() checks
 # report-only: msgq.copy.first_try: how MSG_COPY's first attempt went, context for MSGQ-COPY
 # report-only: msgq.ns.method: how the private namespace was made (user+IPC, or IPC alone with CAP_SYS_ADMIN)
 # report-only: msgq.ns.unshare: whether the private namespace could be made; the MSGQ-NS claims skip with the reason when not
@@ -180,15 +180,20 @@ setup() { require_observations; }
 	expect msgq.set.raise_to_msgmnb = OK "msgmnb itself needs no privilege"
 }
 
-@test "MSGQ-SET-ABOVE-MNB: raising msg_qbytes above msgmnb needs CAP_SYS_RESOURCE, EPERM without it (msgctl(2), msgop(2) MSGMNB)" {
+@test "MSGQ-SET-ABOVE-MNB: raising msg_qbytes above msgmnb needs CAP_SYS_RESOURCE in the initial user namespace, EPERM without it (msgctl(2), msgop(2) MSGMNB; ipc/msg.c msgctl_down: capable())" {
 	local msgmnb
 	read_obs msgmnb msgq.limit.msgmnb_bytes
-	if has_cap CAP_SYS_RESOURCE; then
-		expect msgq.set.raise_above_msgmnb = OK "the recording process held CAP_SYS_RESOURCE"
+	# ipc/msg.c msgctl_down, IPC_SET: msg_qbytes > ns->msg_ctlmnb &&
+	# !capable(CAP_SYS_RESOURCE) gives EPERM.  capable() asks the initial
+	# user namespace, not the queue's IPC namespace (unlike ipcperms()'s
+	# ns_capable(CAP_IPC_OWNER)): root of unshare -r or of a rootless
+	# container holds CAP_SYS_RESOURCE in its CapEff and is refused.
+	if has_init_cap CAP_SYS_RESOURCE; then
+		expect msgq.set.raise_above_msgmnb = OK "the recording process held CAP_SYS_RESOURCE in the initial user namespace"
 		expect msgq.set.final_qbytes_bytes -eq $((msgmnb + 1))
 	else
 		# capability-gated, not uid-gated: root without it is refused too
-		expect msgq.set.raise_above_msgmnb = EPERM "the recording process lacked CAP_SYS_RESOURCE"
+		expect msgq.set.raise_above_msgmnb = EPERM "the recording process lacked CAP_SYS_RESOURCE in the initial user namespace (cap_init_ns=$(meta cap_init_ns 2>/dev/null || meta cap_eff))"
 		expect msgq.set.final_qbytes_bytes -eq "$msgmnb" "the refused IPC_SET changed nothing"
 	fi
 }
