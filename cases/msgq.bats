@@ -39,6 +39,7 @@ load ../harness/ipcvm
 # report-only: msgq.set.cap_sys_resource: CapEff, the probe's own namespace; MSGQ-SET-ABOVE-MNB reads the initial namespace's (meta.env cap_init_ns), which capable() checks
 # report-only: msgq.copy.first_try: how MSG_COPY's first attempt went, context for MSGQ-COPY
 # report-only: msgq.ns.method: how the private namespace was made (user+IPC, or IPC alone with CAP_SYS_ADMIN)
+# report-only: msgq.ns.writer_global_root: whether the recording euid is uid 0 of the initial user namespace; expect_ns_sysctl_writes picks the rule with it, and from Linux 6.9 both answers give OK
 # report-only: msgq.ns.unshare: whether the private namespace could be made; the MSGQ-NS claims skip with the reason when not
 
 setup_file() { observe msgq; }

@@ -180,6 +180,7 @@ setup() { require_observations; }
 # skip where user namespaces are not allowed or the sysctls are not
 # writable there, with the reason.
 # report-only: shm.ns.unshare: whether the private namespace could be made; the ns claims skip when not
+# report-only: shm.ns.writer_global_root: whether the recording euid is uid 0 of the initial user namespace; expect_ns_sysctl_writes picks the rule with it, and from Linux 6.9 both answers give OK
 # report-only: shm.ns.id_map: whether the child became root of its user namespace
 # report-only: shm.ns.shmmax.limit_bytes: the lowered SHMMAX the probe chose
 # report-only: shm.ns.shmall.limit_pages: the lowered SHMALL the probe chose
