@@ -10,9 +10,10 @@
 #
 # The notes beside what is measured:
 #   - "32-bit address bus -> 4 GiB": a 64-bit process gets 47 bits (x86-64
-#     4-level paging) or 56 (LA57); the paging mode sets the width, not the
-#     bus or the 64-bit pointer (VM-ADDR-WIDTH).  32-bit processes are not
-#     measured: the probe is built for the host's word size only.
+#     4-level paging) or 56 (5-level), arm64 its VA_BITS; the paging mode sets
+#     the width, not the bus, the CPU's CPUID width or the 64-bit pointer
+#     (VM-ADDR-WIDTH).  A 32-bit build is judged by the 32-bit rule (at most
+#     4 GiB); the probe is built for the host's word size only.
 #   - "evicts a little-used frame to disk": only pages with somewhere to go.
 #     A clean file page is dropped and read back with a major fault; an
 #     anonymous page needs swap and stays resident without it.
@@ -408,34 +409,107 @@ expect_reserve() {
 
 # ---- how wide the address space is ---------------------------------------------
 
-# report-only: vm.addr.cpu_physical_bits: shown beside the notes' "physical addresses follow RAM size"; not judged
+# is_user_mode_linux: the run was recorded under user-mode Linux (uname
+# says x86_64).  Runs recorded before vm.addr.user_mode_linux existed: UML's
+# /proc/cpuinfo is the one x86_64 cpuinfo without "address sizes".
+is_user_mode_linux() {
+	local uml vbits
+	if uml=$(lookup vm.addr.user_mode_linux); then
+		[[ $uml == yes ]]
+	else
+		vbits=$(lookup vm.addr.cpu_virtual_bits) && [[ $vbits == SKIP ]]
+	fi
+}
 
-@test "VM-ADDR-WIDTH: a 64-bit process maps far beyond the notes' 4 GiB, up to the paging mode's width (x86-64: 47 bits, 56 with LA57), not the pointer's 64 bits (notes section 2; Documentation/arch/x86/x86_64/mm.rst)" {
-	local ptr la57 vbits
-	expect vm.addr.pointer_bits in 32,64 "the probe is a 32-bit or a 64-bit program"
+# addr_width_rule: sets widths (comma-separated) and why, the user address
+# space widths in bits the recorded architecture's kernels give a process of
+# this run's pointer size and page size; returns 1 (after a skip) where the
+# rule is not known.  What the process can map is judged, never a CPU flag.
+addr_width_rule() {
+	local machine ptr page
+	machine=$(meta machine)
+	page=$(meta page_size) || read_obs page vm.page.sysconf_bytes
 	read_obs ptr vm.addr.pointer_bits
 	if [[ $ptr == 32 ]]; then
-		expect vm.addr.max_user_bits -eq 32 "in a 32-bit process the notes' rule holds: user space ends below 4 GiB"
+		# x86 (arch/x86/Kconfig VMSPLIT_3G/2G/1G: PAGE_OFFSET 0xC0000000,
+		# 0x80000000, 0x40000000), arm (VMSPLIT_*), and a 32-bit process
+		# on a 64-bit kernel (TASK_SIZE_32 / IA32_PAGE_OFFSET 0xFFFFe000):
+		# user space ends at 1, 2, 3 or 4 GiB, never above
+		widths=30,31,32 why="a 32-bit process: user space ends at or below 4 GiB (3G/2G/1G splits: 2^32, 2^31, 2^30)"
 		return 0
 	fi
-	expect vm.addr.max_user_bits -gt 32 "the notes' 32-bit rule would stop at 4 GiB"
-	expect vm.addr.max_user_bits -lt "$ptr" "the paging mode, not the pointer, sets the width"
-	case $(meta machine) in
+	if [[ $machine == x86_64 ]] && is_user_mode_linux; then
+		# arch/um: the processes are host processes whose user space UML's
+		# own page tables bound: 3 levels (2^39) or 4 (2^48,
+		# arch/um/Kconfig 3_LEVEL_PGTABLES / 4_LEVEL_PGTABLES)
+		widths=$(seq -s, 33 48) why="user-mode Linux: 3- or 4-level page tables of its own (arch/um/Kconfig), at most 48 bits"
+		return 0
+	fi
+	case $machine in
 	x86_64)
-		read_obs la57 vm.addr.cpu_la57
-		read_obs vbits vm.addr.cpu_virtual_bits
-		if [[ $la57 == yes ]]; then
-			expect vm.addr.cpu_virtual_bits -eq 57 "a CPU with LA57 translates 57-bit addresses"
-			expect vm.addr.max_user_bits in 47,56 "4-level or 5-level paging"
-		else
-			expect vm.addr.cpu_virtual_bits -eq 48 "a CPU without LA57 translates 48-bit addresses"
-			expect vm.addr.max_user_bits -eq 47 "4-level paging: the lower half of the 48-bit space"
-		fi
-		expect vm.addr.max_user_bits -lt "$vbits" "the upper half of the CPU's $vbits-bit space is the kernel's"
-		expect vm.addr.default_mmap_bits -le 47 "mmap without a hint stays below 2^47 (DEFAULT_MAP_WINDOW)" ;;
+		# Documentation/arch/x86/x86_64/mm.rst: user space is
+		# 0-00007fffffffffff with 4-level paging, 0-00ffffffffffffff with
+		# 5-level (TASK_SIZE_MAX, arch/x86/include/asm/page_64.h)
+		widths=47,56 why="x86-64: 4-level paging 47 bits, 5-level 56 (mm.rst)" ;;
 	aarch64)
-		expect vm.addr.max_user_bits in 39,42,47,48,52 "arm64 VA_BITS choices" ;;
+		# arch/arm64/Kconfig ARM64_VA_BITS_*: TASK_SIZE_64 is
+		# 1 << vabits_actual (arch/arm64/include/asm/processor.h); 52 falls
+		# back to 48 where the CPU lacks LVA/LPA2
+		case $page in
+		4096) widths=39,48,52 why="arm64 4K pages: VA_BITS 39 or 48, 52 with LPA2 (arch/arm64/Kconfig)" ;;
+		16384) widths=36,47,48,52 why="arm64 16K pages: VA_BITS 36, 47 or 48, 52 with LPA2 (arch/arm64/Kconfig)" ;;
+		65536) widths=42,48,52 why="arm64 64K pages: VA_BITS 42 or 48, 52 with LVA (arch/arm64/Kconfig)" ;;
+		*) skip "arm64 with $page-byte pages: no VA_BITS rule known" ;;
+		esac ;;
+	ppc64le | ppc64)
+		# arch/powerpc/include/asm/task_size_64.h: TASK_SIZE_64TB (4K
+		# pages), 128TB, 512TB or 4PB (64K pages, by kernel version)
+		widths=46,47,49,52 why="Book3S-64: TASK_SIZE_64TB, 128TB, 512TB or 4PB (asm/task_size_64.h)" ;;
+	riscv64)
+		# arch/riscv/include/asm/pgtable.h TASK_SIZE_64: half of what the
+		# page table mode translates: sv39, sv48 or sv57
+		widths=38,47,56 why="riscv64: half of sv39, sv48 or sv57 (asm/pgtable.h TASK_SIZE_64)" ;;
+	*)
+		skip "no address-width rule for $machine here (s390x grows its page table on demand up to TASK_SIZE_MAX, which changed across versions): only the generic checks ran" ;;
 	esac
+}
+
+# report-only: vm.addr.cpu_physical_bits: shown beside the notes' "physical addresses follow RAM size"; not judged
+
+@test "VM-ADDR-WIDTH: a 64-bit process maps far beyond the notes' 4 GiB, up to the paging mode's width (x86-64: 47 bits, 56 with 5-level paging; arm64 VA_BITS; ...), not the pointer's 64 bits; a 32-bit one at most 4 GiB (notes section 2; Documentation/arch/x86/x86_64/mm.rst, arch/*/Kconfig)" {
+	local ptr la57 vbits bits widths why
+	expect vm.addr.pointer_bits in 32,64 "the probe is a 32-bit or a 64-bit program"
+	read_obs ptr vm.addr.pointer_bits
+	if [[ $ptr == 64 ]]; then
+		expect vm.addr.max_user_bits -gt 32 "the notes' 32-bit rule would stop at 4 GiB"
+		expect vm.addr.max_user_bits -lt "$ptr" "the paging mode, not the pointer, sets the width"
+	fi
+	addr_width_rule
+	expect vm.addr.max_user_bits in "$widths" "$why"
+	[[ $ptr == 64 && $(meta machine) == x86_64 ]] || return 0
+	if is_user_mode_linux; then
+		# um_arch.c show_cpuinfo prints no "address sizes" line
+		vbits=$(lookup vm.addr.cpu_virtual_bits) || vbits=
+		[[ $vbits == SKIP ]] || claim_fails vm.addr.cpu_virtual_bits "= SKIP" "$vbits" \
+			"user-mode Linux's /proc/cpuinfo is its own: no address sizes line"
+		return
+	fi
+	read_obs bits vm.addr.max_user_bits
+	read_obs la57 vm.addr.cpu_la57
+	read_obs vbits vm.addr.cpu_virtual_bits
+	# CPUID 0x80000008 reports 48 or 57 linear-address bits whatever mode
+	# the kernel chose; the kernel shows "la57" in /proc/cpuinfo only while
+	# 5-level paging is on (older kernels also with it off): the flag's
+	# absence means 4-level paging, its presence decides nothing
+	expect vm.addr.cpu_virtual_bits in 48,57 "CPUID linear-address width"
+	expect vm.addr.max_user_bits -lt "$vbits" "the upper half of the CPU's $vbits-bit space is the kernel's"
+	if [[ $la57 == no ]]; then
+		expect vm.addr.max_user_bits -eq 47 "no la57 flag: 4-level paging"
+	fi
+	if ((bits == 56)); then
+		expect vm.addr.cpu_la57 = yes "5-level paging needs a CPU with LA57"
+	fi
+	expect vm.addr.default_mmap_bits -le 47 "mmap without a hint stays below 2^47 (DEFAULT_MAP_WINDOW)"
 }
 
 @test "VM-ADDR-TOP-PAGE: on x86-64 the last page below 2^47 is not user space with 4-level paging, and 2^47 is beyond it (arch/x86 TASK_SIZE_MAX; mmap(2) MAP_FIXED_NOREPLACE since 4.17)" {

@@ -971,6 +971,10 @@ static void cpu_address_sizes(void)
 		obs_skip("addr.cpu_virtual_bits", "no-address-sizes-in-cpuinfo");
 	}
 	obs_bool("addr.cpu_la57", slurp("/proc/cpuinfo") > 0 && strstr(text, " la57"));
+	/* user-mode Linux says "x86_64" in uname but has page tables of its
+	 * own (arch/um/kernel/um_arch.c show_cpuinfo: "vendor_id : User Mode
+	 * Linux") */
+	obs_bool("addr.user_mode_linux", slurp("/proc/cpuinfo") > 0 && strstr(text, "User Mode Linux"));
 }
 
 /* x86-64 around 2^47, where 4-level paging ends user space */
