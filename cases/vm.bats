@@ -328,16 +328,50 @@ require_zero_page() {
 		"in pages: $([[ $kbytes -gt 0 ]] && echo "overcommit_kbytes $kbytes" || echo "(MemTotal $mem - Hugetlb $hugetlb) x $ratio%") + SwapTotal $swap"
 }
 
+# data_limit SIZE_KIB: sets data_refuses (yes/no) and data_why: whether
+# RLIMIT_DATA refuses a private writable mapping of SIZE_KIB (MAP_NORESERVE
+# or not); skips when too close to call.  mm/mmap.c
+# may_expand_vm counts every is_data_mapping() (VM_WRITE without VM_SHARED
+# or VM_STACK) against RLIMIT_DATA, on top of VmData.  84638335900f ("mm:
+# rework virtual memory accounting", 4.5) added the check, off by default;
+# "mm: enable RLIMIT_DATA by default with workaround for valgrind" (Linux
+# 4.7) turned it on, except with the ignore_rlimit_data boot option, and
+# compares with the hard limit when the soft one is 0 (valgrind).
+# judged-only-when: vm.overcommit.vm_data_kib: RLIMIT_DATA is set
+# judged-only-when: vm.overcommit.boot_ignore_rlimit_data: RLIMIT_DATA would refuse the mapping
+data_limit() {
+	local size=$1 data vmdata ignore room margin=1024
+	data_refuses=no data_why=
+	read_obs data vm.overcommit.rlimit_data_kib || return 1
+	[[ $data == unlimited || $data =~ ^[0-9]+$ ]] || fail "vm.overcommit.rlimit_data_kib=$data: neither a number nor unlimited" || return 1
+	[[ $data == unlimited ]] && return 0
+	read_obs vmdata vm.overcommit.vm_data_kib || return 1
+	room=$((data - vmdata))
+	((size < room - margin)) && return 0
+	((size <= room + margin)) && skip "RLIMIT_DATA ($data KiB, VmData $vmdata KiB): $size KiB is within $margin KiB of the limit"
+	((data == 0)) && skip "RLIMIT_DATA soft limit 0: the kernel compares with the hard limit (valgrind workaround), not recorded"
+	kernel_at_least 4.7 || skip "before Linux 4.7 RLIMIT_DATA did not refuse mmap by default"
+	read_obs ignore vm.overcommit.boot_ignore_rlimit_data
+	[[ $ignore == yes ]] && skip "booted with ignore_rlimit_data: RLIMIT_DATA only warns"
+	data_refuses=yes data_why="RLIMIT_DATA $data KiB - VmData $vmdata KiB leaves $room KiB (mm/mmap.c may_expand_vm, since 4.7)"
+}
+
 # expect_reserve NAME SIZE_KIB COMMITTED_NAME: judge one never-touched
-# private writable mapping by the recorded overcommit mode
-# (proc_sys_vm(5) overcommit_memory; Documentation/mm/overcommit-accounting.rst)
+# private writable mapping by the recorded limits and overcommit mode
+# (getrlimit(2) RLIMIT_AS, RLIMIT_DATA; proc_sys_vm(5) overcommit_memory;
+# Documentation/mm/overcommit-accounting.rst)
 expect_reserve() {
-	local name=$1 size=$2 mode mem swap limit committed room as margin=65536
+	local name=$1 size=$2 mode mem swap limit committed room as margin=65536 data_refuses data_why
 	read_obs mode vm.overcommit.mode
 	read_obs as vm.overcommit.rlimit_as_kib
 	[[ $as == unlimited || $as =~ ^[0-9]+$ ]] || fail "vm.overcommit.rlimit_as_kib=$as: neither a number nor unlimited"
 	if [[ $as != unlimited ]] && ((as < size + 1048576)); then
 		skip "RLIMIT_AS ($as KiB) would refuse $size KiB whatever the overcommit mode"
+	fi
+	data_limit "$size"
+	if [[ $data_refuses == yes ]]; then
+		expect "$name" = ENOMEM "$data_why"
+		return
 	fi
 	case $mode in
 	0)
@@ -369,38 +403,45 @@ expect_reserve() {
 # judged-only-when: vm.overcommit.notes_size_kib: overcommit_memory is 2
 # judged-only-when: vm.overcommit.notes_size.committed_as_kib: overcommit_memory is 2
 # judged-only-when: vm.overcommit.huge.committed_as_kib: overcommit_memory is 2
-@test "VM-OVERCOMMIT-NOTES: reserving the notes' 512 MiB without touching it succeeds (modes 0 and 1; mode 2 while it fits under CommitLimit) (proc_sys_vm(5) overcommit_memory)" {
+# judged-only-when: vm.overcommit.notes_size.guess_free_kib: overcommit_memory is 0 on a kernel before 5.2
+@test "VM-OVERCOMMIT-NOTES: whether the notes' 512 MiB can be reserved untouched is decided by the overcommit mode and the rlimits, not by touching it: granted in mode 1, in mode 0 up to RAM + swap, in mode 2 under CommitLimit; ENOMEM beyond RLIMIT_AS or RLIMIT_DATA (proc_sys_vm(5) overcommit_memory; getrlimit(2))" {
 	local size
 	# expect_reserve also reads: vm.overcommit.mode vm.overcommit.rlimit_as_kib
+	# vm.overcommit.rlimit_data_kib vm.overcommit.vm_data_kib
 	# vm.meminfo.mem_total_kib vm.meminfo.swap_total_kib vm.overcommit.commit_limit_kib
 	read_obs size vm.overcommit.notes_size_kib
 	expect_reserve vm.overcommit.notes_size.mmap "$size" vm.overcommit.notes_size.committed_as_kib
 }
 
-@test "VM-OVERCOMMIT-HUGE: reserving twice RAM + swap fails with ENOMEM in mode 0 and mode 2 and succeeds in mode 1 (proc_sys_vm(5) overcommit_memory; overcommit-accounting.rst)" {
+@test "VM-OVERCOMMIT-HUGE: reserving twice RAM + swap fails with ENOMEM in mode 0 and mode 2 and succeeds in mode 1 unless RLIMIT_AS or RLIMIT_DATA refuses it (proc_sys_vm(5) overcommit_memory; overcommit-accounting.rst)" {
 	local size mem swap
 	read_obs size vm.overcommit.huge_kib
 	read_obs mem vm.meminfo.mem_total_kib
 	read_obs swap vm.meminfo.swap_total_kib
 	expect vm.overcommit.huge_kib -eq $((2 * (mem + swap))) "the probe asked for twice RAM + swap"
 	# expect_reserve also reads: vm.overcommit.mode vm.overcommit.rlimit_as_kib
-	# vm.overcommit.commit_limit_kib
+	# vm.overcommit.rlimit_data_kib vm.overcommit.commit_limit_kib
 	expect_reserve vm.overcommit.huge.mmap "$size" vm.overcommit.huge.committed_as_kib
 }
 
-@test "VM-OVERCOMMIT-NORESERVE: MAP_NORESERVE skips the check in modes 0 and 1 and is ignored in mode 2 (mmap(2) MAP_NORESERVE; overcommit-accounting.rst)" {
+@test "VM-OVERCOMMIT-NORESERVE: MAP_NORESERVE skips the check in modes 0 and 1 and is ignored in mode 2; RLIMIT_AS and RLIMIT_DATA still apply (mmap(2) MAP_NORESERVE; overcommit-accounting.rst; mm/mmap.c may_expand_vm)" {
 	local mode size
 	read_obs mode vm.overcommit.mode
 	read_obs size vm.overcommit.huge_kib
 	if [[ $mode == 2 ]]; then
 		# expect_reserve also reads: vm.overcommit.rlimit_as_kib vm.overcommit.commit_limit_kib
+		# vm.overcommit.rlimit_data_kib
 		expect_reserve vm.overcommit.huge_noreserve.mmap "$size" vm.overcommit.huge.committed_as_kib
 	else
-		local as
+		local as data_refuses data_why
 		read_obs as vm.overcommit.rlimit_as_kib
+		data_limit "$size"
 		if [[ $as != unlimited ]] && ((size > as)); then
 			# getrlimit(2) RLIMIT_AS: caps every mapping, reserved or not
 			expect vm.overcommit.huge_noreserve.mmap = ENOMEM "RLIMIT_AS is $as KiB"
+		elif [[ $data_refuses == yes ]]; then
+			# a MAP_NORESERVE private writable mapping is data too
+			expect vm.overcommit.huge_noreserve.mmap = ENOMEM "$data_why"
 		else
 			expect vm.overcommit.huge_noreserve.mmap = OK "mode $mode does not account MAP_NORESERVE mappings"
 		fi

@@ -890,11 +890,38 @@ static long long hugetlb_kib(void)
 	return n >= 0 ? n * meminfo_kib("Hugepagesize") : -1;
 }
 
+/* booted with ignore_rlimit_data (mm/mmap.c core_param): RLIMIT_DATA only
+ * warns */
+static int boot_ignore_rlimit_data(void)
+{
+	if (slurp("/proc/cmdline") <= 0)
+		return 0;
+	for (char *w = strtok(text, " \n"); w; w = strtok(NULL, " \n"))
+		if (strncmp(w, "ignore_rlimit_data", 18) == 0 &&
+		    (w[18] == '\0' || (w[18] == '=' && strchr("1yY", w[19]))))
+			return 1;
+	return 0;
+}
+
+/* what mode 0 compared a request with before Linux 5.2 (mm/util.c
+ * __vm_enough_memory, OVERCOMMIT_GUESS): free pages + page cache - shmem
+ * + free swap + reclaimable slab, in KiB */
+static long long guess_free_kib(void)
+{
+	long long f = meminfo_kib("MemFree"), c = meminfo_kib("Cached");
+	long long sh = meminfo_kib("Shmem"), sw = meminfo_kib("SwapFree");
+	long long sr = meminfo_kib("SReclaimable");
+
+	if (f < 0 || c < 0 || sh < 0 || sw < 0 || sr < 0)
+		return -1;
+	return f + c - sh + sw + sr;
+}
+
 static void overcommit_section(void)
 {
 	long long mem = meminfo_kib("MemTotal"), swap = meminfo_kib("SwapTotal");
 	long long huge = 2 * (mem + swap);
-	struct rlimit as;
+	struct rlimit as, data;
 
 	obs_int("overcommit.mode", read_ll_file("/proc/sys/vm/overcommit_memory"));
 	obs_int("overcommit.ratio_percent", read_ll_file("/proc/sys/vm/overcommit_ratio"));
@@ -905,10 +932,20 @@ static void overcommit_section(void)
 		obs_int("overcommit.rlimit_as_kib", (long long)(as.rlim_cur / KIB));
 	else
 		obs_str("overcommit.rlimit_as_kib", "unlimited");
+	/* mm/mmap.c may_expand_vm: RLIMIT_DATA caps private writable
+	 * mappings too (is_data_mapping), MAP_NORESERVE or not */
+	if (getrlimit(RLIMIT_DATA, &data) == 0 && data.rlim_cur != RLIM_INFINITY)
+		obs_int("overcommit.rlimit_data_kib", (long long)(data.rlim_cur / KIB));
+	else
+		obs_str("overcommit.rlimit_data_kib", "unlimited");
+	obs_bool("overcommit.boot_ignore_rlimit_data", boot_ignore_rlimit_data());
+	/* the data already counted against RLIMIT_DATA (proc(5) VmData) */
+	obs_int("overcommit.vm_data_kib", status_kib("VmData"));
 
 	/* committed just before each attempt: mode 2 judges against it */
 	obs_int("overcommit.notes_size_kib", NOTES_BYTES / KIB);
 	obs_int("overcommit.notes_size.committed_as_kib", meminfo_kib("Committed_AS"));
+	obs_int("overcommit.notes_size.guess_free_kib", guess_free_kib());
 	try_reserve("overcommit.notes_size.mmap", NOTES_BYTES, 0);
 	obs_int("overcommit.huge_kib", huge);
 	obs_int("overcommit.huge.committed_as_kib", meminfo_kib("Committed_AS"));
