@@ -51,6 +51,7 @@ const char *const shm_faults[] = {
 	"shmat-marked-refused", "shmget-size-zero", "shm-segsz-rounded",
 	"shmget-size-unchecked", "shmmax-ignored", "shm-limits-one-short",
 	"shmat-rdonly-ignored", "semop-release-lost", "semop-no-lock",
+	"semop-semnum-ignored",
 	NULL,
 };
 
@@ -771,20 +772,41 @@ static int sem_lie(const struct sembuf *sops, size_t n)
 	return 0;
 }
 
+/*
+ * semop-semnum-ignored: every operation acts on semaphore 0 of the set,
+ * whatever sem_num names.  The lock (semaphore 0) still works; the control
+ * of SHM-LOCK-NEEDED, whose processes each use a semaphore of their own,
+ * is then locked too and loses nothing.  SOPS is copied, never changed.
+ */
+enum { SEMNUM_OPS_MAX = 16 };
+
+static struct sembuf *sem_zero(const struct sembuf *sops, size_t n, struct sembuf *copy)
+{
+	if (!is("semop-semnum-ignored") || n > SEMNUM_OPS_MAX)
+		return (struct sembuf *)sops;
+	for (size_t i = 0; i < n; i++) {
+		copy[i] = sops[i];
+		copy[i].sem_num = 0;
+	}
+	return copy;
+}
+
 int semop(int id, struct sembuf *sops, size_t n)
 {
 	REAL(int, semop, int, struct sembuf *, size_t);
+	struct sembuf copy[SEMNUM_OPS_MAX];
 
 	if (*ipcvm_fault && sem_lie(sops, n))
 		return 0;
-	return real_semop(id, sops, n);
+	return real_semop(id, *ipcvm_fault ? sem_zero(sops, n, copy) : sops, n);
 }
 
 int semtimedop(int id, struct sembuf *sops, size_t n, const struct timespec *timeout)
 {
 	REAL(int, semtimedop, int, struct sembuf *, size_t, const struct timespec *);
+	struct sembuf copy[SEMNUM_OPS_MAX];
 
 	if (*ipcvm_fault && sem_lie(sops, n))
 		return 0;
-	return real_semtimedop(id, sops, n, timeout);
+	return real_semtimedop(id, *ipcvm_fault ? sem_zero(sops, n, copy) : sops, n, timeout);
 }
