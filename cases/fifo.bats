@@ -17,12 +17,20 @@ setup() { require_observations; }
 
 # report-only: fifo.mkfifo.requested_mode_octal: the probe's input, not the kernel's answer
 # report-only: fifo.mkfifo.umask_octal: the probe's input, not the kernel's answer
-@test "FIFO-MODE: the node's permissions are the requested mode less the umask (mkfifo(3))" {
-	local requested umask
+@test "FIFO-MODE: the node's permissions are the requested mode less the umask, or, under a default ACL on the directory, the requested mode within the ACL's owner, group-class (mask) and other entries, the umask ignored (mkfifo(3), open(2), acl(5); fs/posix_acl.c posix_acl_create)" {
+	local requested umask acl
 	read_obs requested fifo.mkfifo.requested_mode_octal
 	read_obs umask fifo.mkfifo.umask_octal
-	expect fifo.mkfifo.mode_octal = "$(printf %o $((8#$requested & ~8#$umask)))" \
-		"mode $requested with umask $umask"
+	read_obs acl fifo.mkfifo.dir_default_acl_octal
+	if [[ $acl == none ]]; then
+		expect fifo.mkfifo.mode_octal = "$(printf %o $((8#$requested & ~8#$umask)))" \
+			"mode $requested with umask $umask; the directory has no default ACL"
+	elif [[ $acl =~ ^[0-7]{1,3}$ ]]; then
+		expect fifo.mkfifo.mode_octal = "$(printf %o $((8#$requested & 8#$acl)))" \
+			"mode $requested within the directory's default ACL ($acl as owner, group class, other); the umask $umask does not apply"
+	else
+		fail "fifo.mkfifo.dir_default_acl_octal=$acl: the probe could not read the directory's default ACL, so the expected mode is unknown"
+	fi
 }
 
 @test "FIFO-EEXIST: mkfifo on an existing path fails with EEXIST (mkfifo(3))" {
@@ -50,6 +58,22 @@ setup() { require_observations; }
 
 @test "FIFO-OPEN-WRITE-NONBLOCK: O_WRONLY|O_NONBLOCK opens once a reader is there (fifo(7))" {
 	expect fifo.open.wronly_nonblock_with_reader = OK
+}
+
+# ---- non-blocking reads and writes ------------------------------------------
+
+@test "FIFO-NONBLOCK-NO-WRITER: a non-blocking read of a FIFO no process has open for writing returns 0, end of file (pipe(7), fifo(7))" {
+	expect fifo.nonblock.open_reader = OK "O_RDONLY|O_NONBLOCK opens at once with no writer"
+	expect fifo.nonblock.read_no_writer -eq 0
+}
+
+@test "FIFO-NONBLOCK-EMPTY: with a writer present, a non-blocking read of an empty FIFO fails with EAGAIN (pipe(7), read(2))" {
+	expect fifo.nonblock.read_empty_with_writer = EAGAIN
+}
+
+@test "FIFO-NONBLOCK-FULL: a non-blocking writer fills the FIFO and then gets EAGAIN (pipe(7), write(2))" {
+	expect fifo.nonblock.filled_bytes -gt 0 "page-sized writes went in before the FIFO was full"
+	expect fifo.nonblock.write_full = EAGAIN
 }
 
 # ---- unrelated processes meet through the name ---------------------------

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -84,12 +85,56 @@ const struct peer_role probe_peers[] = {
 
 /* ---- mkfifo (mkfifo(3)) ------------------------------------------------- */
 
+/*
+ * The permissions a default ACL on DIR gives a new file, as the octal
+ * digits of its owner, group class and other entries (acl(5) OBJECT
+ * CREATION AND DEFAULT ACLs: the group class is ACL_MASK when there is
+ * one, else ACL_GROUP_OBJ), or "none" when DIR has no default ACL.  The
+ * scratch directory inherits one from $TMPDIR (acl(5)), and then the
+ * umask does not apply (open(2), fs/posix_acl.c posix_acl_create).
+ * Read from the system.posix_acl_default extended attribute: a 4-byte
+ * version, then 8-byte entries of a 16-bit tag, a 16-bit permission and
+ * a 32-bit id, little-endian (include/uapi/linux/posix_acl_xattr.h).
+ */
+static void default_acl(const char *dir)
+{
+	unsigned char x[4096];
+	int user = -1, group = -1, mask = -1, other = -1;
+	ssize_t n = getxattr(dir, "system.posix_acl_default", x, sizeof(x));
+	char mode[8];
+
+	if (n == -1 && (errno == ENODATA || errno == ENOTSUP)) {
+		obs_str("mkfifo.dir_default_acl_octal", "none");
+		return;
+	}
+	if (n == -1)
+		probe_fail("getxattr", errno);
+	for (ssize_t i = 4; i + 8 <= n; i += 8) {
+		int tag = x[i] | x[i + 1] << 8, perm = (x[i + 2] | x[i + 3] << 8) & 7;
+
+		switch (tag) {
+		case 0x01: user = perm; break;		/* ACL_USER_OBJ */
+		case 0x04: group = perm; break;		/* ACL_GROUP_OBJ */
+		case 0x10: mask = perm; break;		/* ACL_MASK */
+		case 0x20: other = perm; break;		/* ACL_OTHER */
+		}
+	}
+	if (n < 4 || user < 0 || group < 0 || other < 0) {
+		obs_str("mkfifo.dir_default_acl_octal", "unreadable");
+		return;
+	}
+	snprintf(mode, sizeof(mode), "%o", user << 6 | (mask >= 0 ? mask : group) << 3 | other);
+	obs_str("mkfifo.dir_default_acl_octal", mode);
+}
+
 static void make(void)
 {
 	char path[4096];
 	struct stat st;
-	mode_t old = umask(027);
+	mode_t old;
 
+	default_acl(scratch_dir());
+	old = umask(027);
 	scratch_path(path, sizeof(path), "mode");
 	obs_outcome("mkfifo.result", TRY(0, mkfifo(path, 0666)));
 	umask(old);
@@ -122,6 +167,50 @@ static void opening(void)
 		close(w);
 	if (fd != -1)
 		close(fd);
+}
+
+/* ---- non-blocking reads and writes (fifo(7), pipe(7)) ------------------ */
+
+static void nonblocking(void)
+{
+	char path[4096], c, *page;
+	long pg = page_size();
+	long long filled = 0;
+	struct outcome o;
+	int r, w;
+
+	make_fifo(path, sizeof(path), "nonblock", 0600);
+	r = open_fifo(path, O_RDONLY | O_NONBLOCK, hang_ms(), "nonblock.open_reader");
+	if (r == -1) {
+		obs_skip("nonblock.read_no_writer", "reader-open-failed");
+		obs_skip("nonblock.read_empty_with_writer", "reader-open-failed");
+		obs_skip("nonblock.write_full", "reader-open-failed");
+		obs_skip("nonblock.filled_bytes", "reader-open-failed");
+		return;
+	}
+	/* no process has the FIFO open for writing: end of file, not a wait
+	 * and not EAGAIN (pipe(7): all write ends closed) */
+	obs_outcome_count("nonblock.read_no_writer", TRY(hang_ms(), read(r, &c, 1)));
+
+	w = SETUP(open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+	/* a writer, nothing written: EAGAIN (pipe(7) O_NONBLOCK) */
+	obs_outcome_count("nonblock.read_empty_with_writer", TRY(hang_ms(), read(r, &c, 1)));
+
+	/* fill it with page-sized writes: the one that does not fit gets EAGAIN */
+	page = calloc(1, (size_t)pg);
+	if (!page)
+		probe_fail("calloc", errno);
+	for (;;) {
+		o = TRY(hang_ms(), write(w, page, (size_t)pg));
+		if (o.ret <= 0)
+			break;
+		filled += o.ret;
+	}
+	obs_outcome_count("nonblock.write_full", o);
+	obs_int("nonblock.filled_bytes", filled);
+	free(page);
+	close(w);
+	close(r);
 }
 
 /* ---- unrelated processes meet through the path -------------------------- */
@@ -224,6 +313,7 @@ void probe_main(void)
 {
 	make();
 	opening();
+	nonblocking();
 	unrelated();
 	buffer();
 	channels();
