@@ -468,7 +468,7 @@ static void lazy_section(long long size)
 	char *p;
 
 	if (size == 0) {
-		static const char *const names[] = { "lazy.malloc", "lazy.size_kib", NULL };
+		static const char *const names[] = { "lazy.mmap", "lazy.size_kib", "lazy.malloc", NULL };
 
 		for (int i = 0; names[i]; i++)
 			obs_skip(names[i], "memory-not-affordable");
@@ -477,10 +477,33 @@ static void lazy_section(long long size)
 	obs_int("lazy.size_kib", size / KIB);
 	obs_int("lazy.part_kib", part / KIB);
 
+	/* The notes' new char[size] through the C library first: glibc
+	 * serves a block this size with mmap (mallopt(3) M_MMAP_THRESHOLD)
+	 * and touches only its header, unless the environment asks it to
+	 * fill the block (MALLOC_PERTURB_, glibc.malloc.perturb) or to ask
+	 * for huge pages (glibc.malloc.hugetlb): the case judges this one
+	 * with meta.env's libc_env. */
 	snap(&s0);
-	p = malloc((size_t)size);		/* the notes' new char[size] */
+	p = malloc((size_t)size);
 	obs_errno("lazy.malloc", p ? 0 : errno);
-	if (!p)
+	if (p) {
+		keep(p);
+		snap(&s1);
+		if (s0.rss < 0 || s1.rss < 0)
+			obs_skip("lazy.malloc.rss_delta_kib", "no-smaps-rollup");
+		else
+			obs_int("lazy.malloc.rss_delta_kib", s1.rss - s0.rss);
+		free(p);
+	}
+
+	/* The kernel's part of it, whatever the C library's settings: an
+	 * anonymous private mapping, which is what malloc asks the kernel
+	 * for here (mmap(2)) */
+	snap(&s0);
+	p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	obs_errno("lazy.mmap", p != MAP_FAILED ? 0 : errno);
+	if (p == MAP_FAILED)
 		return;
 	snap(&s1);
 	obs_growth("lazy.alloc", &s0, &s0, &s1);
@@ -495,7 +518,7 @@ static void lazy_section(long long size)
 	snap(&s3);
 	obs_growth("lazy.write_all", &s0, &s2, &s3);
 	obs_int("lazy.write_all.anon_huge_kib", region_kib(p, "AnonHugePages"));
-	free(p);
+	munmap(p, (size_t)size);
 }
 
 /* ---- reading untouched memory maps the zero page ------------------------ */

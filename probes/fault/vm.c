@@ -46,7 +46,8 @@
 #endif
 
 const char *const vm_faults[] = {
-	"auxv-pagesz-double", "mmu-page-double", "malloc-eager", "malloc-thp",
+	"auxv-pagesz-double", "mmu-page-double", "malloc-eager", "thp-madvise-as-always",
+	"mmap-populated",
 	"vmrss-lags", "no-zero-page", "pagemap-all-present",
 	"pagemap-pfn-rule-flipped", "pagemap-one-frame", "pagemap-frame-per-page",
 	"shared-map-private", "fadvise-dontneed-ignored", "pageout-ignored",
@@ -70,17 +71,9 @@ void *malloc(size_t size)
 	if (!p || size < 16 * MIB || !*ipcvm_fault)
 		return p;
 	if (is("malloc-eager")) {
-		/* committed at once: every page touched before malloc returns */
+		/* committed at once: every page touched before malloc returns,
+		 * though nothing in the environment (MALLOC_PERTURB_) asked */
 		memset(p, 0, size);
-	} else if (is("malloc-thp")) {
-		/* as glibc.malloc.hugetlb=1 would: ask for THP on every large block */
-		uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-		uintptr_t a = (uintptr_t)p & ~(pg - 1);
-		uintptr_t e = ((uintptr_t)p + size + pg - 1) & ~(pg - 1);
-
-		/* from the page that holds p: a split-off first page would be
-		 * the mapping smaps shows for p */
-		madvise((void *)a, e - a, MADV_HUGEPAGE);
 	}
 	return p;
 }
@@ -95,6 +88,16 @@ static unsigned long long ram_and_swap(void)
 	if (sysinfo(&si) == -1)
 		return ULLONG_MAX;
 	return ((unsigned long long)si.totalram + si.totalswap) * si.mem_unit;
+}
+
+/* free RAM in bytes (sysinfo(2)); 0 when unknown */
+static unsigned long long free_ram(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si) == -1)
+		return 0;
+	return (unsigned long long)si.freeram * si.mem_unit;
 }
 
 /* /proc/sys/vm/overcommit_memory; -1 when unreadable */
@@ -144,6 +147,19 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		}
 		p = real_mmap(NULL, len, prot, MAP_PRIVATE, mfd, 0);
 		close(mfd);
+		return p;
+	}
+	if (is("mmap-populated") && reserve && !addr && !(flags & MAP_NORESERVE) &&
+	    len >= 64 * MIB && len <= 512 * MIB && len <= free_ram() / 2)
+		/* eager commit: every page faulted in before mmap returns (only
+		 * what half the free RAM holds; the probe writes it all anyway) */
+		return real_mmap(addr, len, prot, flags | MAP_POPULATE, fd, off);
+	if (is("thp-madvise-as-always") && reserve && !addr && len >= 64 * MIB) {
+		/* THP "madvise" behaving as "always": the kernel backs a large
+		 * anonymous mapping nobody madvised with huge pages */
+		p = real_mmap(addr, len, prot, flags, fd, off);
+		if (p != MAP_FAILED)
+			madvise(p, len, MADV_HUGEPAGE);
 		return p;
 	}
 	if (is("shared-map-private") && !anon && type == MAP_SHARED && (prot & PROT_WRITE))
