@@ -228,27 +228,24 @@ setup() { require_observations; }
 # The type claims each receive once from a fresh queue holding, in order,
 # messages of types 3, 2, 1, 2, 1 with texts 3a 2a 1a 2b 1b
 # (msgq.types.sent=3a-2a-1a-2b-1b).
+# report-only: msgq.types.sent: the probe's own input (the texts it sent, in order), not an answer of the kernel: no case can judge it
 
 @test "MSGQ-TYPE-ZERO: msgtyp 0 takes the first message in the queue, whatever its type (msgop(2))" {
-	expect msgq.types.sent = 3a-2a-1a-2b-1b "the probe's queue"
 	expect msgq.types.typ0.text = 3a
 	expect msgq.types.typ0.mtype -eq 3
 }
 
 @test "MSGQ-TYPE-POSITIVE: msgtyp > 0 takes the first message of exactly that type (msgop(2))" {
-	expect msgq.types.sent = 3a-2a-1a-2b-1b "the probe's queue"
 	expect msgq.types.typ2.text = 2a
 	expect msgq.types.typ2.mtype -eq 2
 }
 
 @test "MSGQ-TYPE-NEGATIVE: msgtyp < 0 takes the first message of the lowest type <= |msgtyp| (msgop(2))" {
-	expect msgq.types.sent = 3a-2a-1a-2b-1b "the probe's queue"
 	expect msgq.types.typ_minus2.text = 1a "msgtyp -2: the lowest type present <= 2 is 1, though a type-2 message comes first"
 	expect msgq.types.typ_minus2.mtype -eq 1
 }
 
 @test "MSGQ-TYPE-EXCEPT: MSG_EXCEPT with msgtyp > 0 takes the first message of any other type (msgop(2))" {
-	expect msgq.types.sent = 3a-2a-1a-2b-1b "the probe's queue"
 	expect msgq.types.except3.text = 2a "MSG_EXCEPT 3 skips 3a"
 	expect msgq.types.except3.mtype -eq 2
 }

@@ -58,7 +58,7 @@ enum { OTHER_ID = 65534 };
 enum { NS_MSGMNI = 8, NS_MSGMAX = 100, NS_MSGMNB = 300 };
 
 /* a message as msgop(2) describes it */
-enum { TEXT_MAX = 64 };
+enum { TEXT_MAX = 64, MIN_MSGMNB = 128 };
 struct msg {
 	long mtype;
 	char mtext[TEXT_MAX];
@@ -891,7 +891,15 @@ static void types(void)
 {
 	int id;
 
-	obs_str("types.sent", "3a-2a-1a-2b-1b");
+	char sent[64] = "";
+
+	/* the probe's input, for the report: the texts in the order sent */
+	for (size_t i = 0; i < sizeof(mixed) / sizeof(mixed[0]); i++) {
+		if (i > 0)
+			strcat(sent, "-");
+		strcat(sent, mixed[i].text);
+	}
+	obs_str("types.sent", sent);
 	select_one("types.typ0", 0, 0);
 	select_one("types.typ2", 2, 0);
 	select_one("types.typ_minus2", -2, 0);
@@ -1124,9 +1132,17 @@ static void limits(long long msgmax, long long msgmnb, long long msgmni)
 	}
 
 	/* bytes: with msg_qbytes lowered to Q, messages go in until the next
-	 * would pass Q; a message that fills it exactly still goes in */
+	 * would pass Q; a message that fills it exactly still goes in.  The
+	 * chunk must not divide Q, or whole chunks fill it and no chunk is
+	 * refused (msgmax 100, 125, 200 or 250, or a small msgmnb): take the
+	 * largest size up to min(msgmax, 300) below Q that does not */
 	long long q = msgmnb < 1000 ? msgmnb : 1000;
 	long long chunk = msgmax < 300 ? msgmax : 300;
+
+	if (chunk >= q)
+		chunk = q > 1 ? q - 1 : 1;
+	while (chunk > 1 && q % chunk == 0)
+		chunk--;
 	id = private_queue();
 	set_qbytes(id, (unsigned long)q);
 	long long bytes = fill(id, (size_t)chunk, q, &o);
@@ -1135,7 +1151,8 @@ static void limits(long long msgmax, long long msgmnb, long long msgmni)
 		bytes += fill(id, (size_t)(q - bytes), 1, &o);
 		obs_outcome("qbytes.remainder", o);
 	} else {
-		obs_skip("qbytes.remainder", "the-chunks-filled-the-queue-exactly");
+		/* only where every size divides Q: msgmax 1, or msgmnb below 3 */
+		obs_skip("qbytes.remainder", "msgmax-or-msgmnb-too-small-for-a-chunk-that-does-not-divide-msg_qbytes");
 	}
 	obs_int("qbytes.set_bytes", q);
 	obs_int("qbytes.filled_bytes", bytes);
@@ -1434,6 +1451,10 @@ void probe_main(void)
 
 	if (msgmnb <= 0 || msgmax <= 0)
 		probe_skip("proc-sys-kernel-msgmax-or-msgmnb-unreadable-no-System-V-IPC");
+	/* the probe's own messages: up to TEXT_MAX bytes each, several queued
+	 * at once (measured: msgmax 64 and msgmnb 100 suffice, 20 or 64 do not) */
+	if (msgmax < TEXT_MAX || msgmnb < MIN_MSGMNB)
+		probe_skip("msgmax-below-64-or-msgmnb-below-128-bytes-too-small-for-the-messages-of-the-probe");
 	/* scratch_dir() registers its directory after mkdtemp returns; a
 	 * SIGINT that lands during mkdtemp would be handled in between */
 	block_all(&old);
