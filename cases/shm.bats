@@ -120,6 +120,26 @@ setup() { require_observations; }
 	expect shm.nattch.proc_sysvipc_agrees = yes
 }
 
+@test "SHM-NATTCH-ATTACHES: shm_nattch counts attaches, not processes: one process that attaches a segment twice makes it 2, and one shmdt takes it back to 1 (shmctl(2): number of current attaches; ipc/shm.c __shm_open; not the notes' processes)" {
+	expect shm.nattch.twice.distinct_addresses = yes "two attachments at two addresses"
+	expect shm.nattch.twice.one_process_count -eq 2 "one process, two shmat calls"
+	expect shm.nattch.twice.after_one_shmdt_count -eq 1
+}
+
+# ---- no private attachment -------------------------------------------------------
+# The notes: "maps the kernel's buffer into user space, and one can choose
+# whether changes are synced back to it".  A mapping whose changes stay
+# private is mmap's MAP_PRIVATE; shmat has no such mode.
+
+@test "SHM-NO-PRIVATE-ATTACH: shmat has no private (copy-on-write) attachment: each flag bit but SHM_RDONLY, SHM_RND, SHM_REMAP and SHM_EXEC is refused or shares stores both ways (shmop(2); ipc/shm.c do_shmat maps MAP_SHARED; not the notes' choice)" {
+	local tried refused
+	read_obs tried shm.private.flags_tried_count
+	read_obs refused shm.private.flags_refused_count
+	expect shm.private.flags_tried_count -ge 1
+	expect shm.private.flags_private_count -eq 0 "an attachment whose stores the first attachment did not see, or the reverse"
+	expect shm.private.flags_shared_count -eq $((tried - refused)) "every attach that was not refused shared stores both ways"
+}
+
 # ---- IPC_RMID while attached ---------------------------------------------------
 
 @test "SHM-RMID-LIVES: after IPC_RMID the segment stays usable until the last detach (shmctl(2) IPC_RMID)" {

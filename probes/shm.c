@@ -731,6 +731,61 @@ static void nattch(void)
 		obs_skip("nattch.proc_sysvipc_agrees", "proc-sysvipc-shm-unreadable");
 }
 
+/* ---- what nattch counts, and no private attach ------------------------------ */
+/*
+ * shmctl(2): shm_nattch is the "number of current attaches"; ipc/shm.c
+ * __shm_open() (from shm_mmap and the vm open hook) adds one for every
+ * mapping of the segment, whoever makes it.
+ * One process that attaches twice counts 2 (the notes: "how many
+ * processes are connected").
+ *
+ * shmop(2) documents four shmflg bits: SHM_RDONLY, SHM_RND, SHM_REMAP and
+ * SHM_EXEC.  None gives a private (copy-on-write) attachment, where stores
+ * stay in the process unless synced back, as mmap's MAP_PRIVATE does:
+ * ipc/shm.c do_shmat always maps the segment MAP_SHARED.  Every other bit
+ * is tried alone: each attach is either refused or shared both ways with
+ * the first attachment.
+ */
+static void attaches(void)
+{
+	size_t ps = (size_t)page_size();
+	int id = new_private(ps);
+	volatile unsigned char *a = attach(id, 0), *b;
+	const int documented = SHM_RDONLY | SHM_RND | SHM_REMAP | SHM_EXEC;
+	int tried = 0, refused = 0, shared = 0, private_copies = 0;
+
+	b = attach(id, 0);
+	obs_bool("nattch.twice.distinct_addresses", a != b);
+	obs_nattch("nattch.twice.one_process_count", id);
+	detach((const void *)b);
+	obs_nattch("nattch.twice.after_one_shmdt_count", id);
+
+	for (int bit = 0; bit < 31; bit++) {
+		int flag = 1 << bit;
+
+		if (flag & documented)
+			continue;
+		tried++;
+		b = shmat(id, NULL, flag);
+		if (b == (void *)-1) {
+			refused++;
+			continue;
+		}
+		b[0] = (unsigned char)(bit + 1);
+		a[1] = (unsigned char)(bit + 101);
+		if (a[0] == bit + 1 && b[1] == bit + 101)
+			shared++;
+		else
+			private_copies++;
+		detach((const void *)b);
+	}
+	obs_int("private.flags_tried_count", tried);
+	obs_int("private.flags_refused_count", refused);
+	obs_int("private.flags_shared_count", shared);
+	obs_int("private.flags_private_count", private_copies);
+	finish_attached(id, (const void *)a);
+}
+
 /* ---- IPC_RMID while attached (shmctl(2)) ------------------------------------ */
 
 static void rmid(void)
@@ -1251,6 +1306,7 @@ void probe_main(void)
 	shared_fork();
 	shared_unrelated();
 	nattch();
+	attaches();
 	rmid();
 	sizes();
 	namespace_limits();

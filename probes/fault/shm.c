@@ -51,7 +51,7 @@ const char *const shm_faults[] = {
 	"shmat-marked-refused", "shmget-size-zero", "shm-segsz-rounded",
 	"shmget-size-unchecked", "shmmax-ignored", "shm-limits-one-short",
 	"shmat-rdonly-ignored", "semop-release-lost", "semop-no-lock",
-	"semop-semnum-ignored",
+	"semop-semnum-ignored", "shm-nattch-counts-processes",
 	NULL,
 };
 
@@ -543,6 +543,28 @@ int shmdt(const void *addr)
 	return r;
 }
 
+/*
+ * shm-nattch-counts-processes: IPC_STAT counts the calling process once,
+ * however often it attached the segment (the notes' reading of nattch).
+ * Its extra attachments are taken off: found in /proc/self/maps, where a
+ * System V segment maps as /SYSV<key> with the shmid as its inode.
+ */
+static unsigned long own_attachments(int id)
+{
+	char line[512];
+	unsigned long n = 0, inode;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "/SYSV") &&
+		    sscanf(line, "%*s %*s %*s %*s %lu", &inode) == 1 && inode == (unsigned long)id)
+			n++;
+	fclose(f);
+	return n;
+}
+
 /* ---- shmctl --------------------------------------------------------------------- */
 
 int shmctl(int id, int cmd, struct shmid_ds *ds)
@@ -589,6 +611,12 @@ int shmctl(int id, int cmd, struct shmid_ds *ds)
 		ds->shm_perm.__key = IPC_PRIVATE;
 	if (is("shm-nattch-plus-one"))
 		ds->shm_nattch++;
+	if (is("shm-nattch-counts-processes")) {
+		unsigned long own = own_attachments(id);
+
+		if (own > 1 && ds->shm_nattch >= own)
+			ds->shm_nattch -= (shmatt_t)(own - 1);
+	}
 	if (is("shm-exit-keeps-attachment"))
 		ds->shm_nattch += (shmatt_t)ghost_count(id);
 	if (is("shm-dest-hidden"))
