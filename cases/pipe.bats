@@ -9,6 +9,49 @@ load ../harness/ipcvm
 setup_file() { observe pipe; }
 setup() { require_observations; }
 
+# The per-user pipe limits (fs/pipe.c, Linux 4.5+; pipe(7) /proc files):
+# alloc_pipe_info caps a new pipe at fs.pipe-max-size unless capable(
+# CAP_SYS_RESOURCE), and gives PIPE_MIN_DEF_BUFFERS = 2 pages to a user
+# charged more than fs.pipe-user-pages-soft who is neither
+# capable(CAP_SYS_RESOURCE) nor capable(CAP_SYS_ADMIN)
+# (pipe_is_unprivileged_user); pipe_set_size then refuses to grow any of
+# that user's pipes with EPERM.  capable() asks the initial user namespace
+# (has_init_cap), not the recording process's own.
+
+# unprivileged_pipe_user: pipe_is_unprivileged_user() held for the recording
+unprivileged_pipe_user() {
+	! has_init_cap CAP_SYS_RESOURCE && ! has_init_cap CAP_SYS_ADMIN
+}
+
+# pipe_pages_spent: the recording user was past fs.pipe-user-pages-soft:
+# unprivileged, and a fresh pipe shrunk to one page could not grow back to
+# what a new pipe gets (the probe's capacity.regrow_to_default; a case
+# that asks reads it first with read_obs, so a run without it fails)
+pipe_pages_spent() {
+	unprivileged_pipe_user && [[ $(lookup pipe.capacity.regrow_to_default) == EPERM ]]
+}
+
+# require_regrow: fail the case when the run lacks capacity.regrow_to_default
+require_regrow() {
+	# shellcheck disable=SC2034 # read only to be sure it was recorded
+	local regrow
+	read_obs regrow pipe.capacity.regrow_to_default
+}
+
+# new_pipe_bytes: what alloc_pipe_info gives a user within the soft limit:
+# 16 pages (PIPE_DEF_BUFFERS), capped at fs.pipe-max-size (whole pages)
+# without CAP_SYS_RESOURCE in the initial user namespace
+new_pipe_bytes() {
+	local page max bytes
+	read_obs page pipe.capacity.page_size_bytes || return 1
+	read_obs max pipe.setsz.pipe_max_size_bytes || return 1
+	bytes=$((16 * page))
+	if ! has_init_cap CAP_SYS_RESOURCE && ((max > 0 && max < bytes)); then
+		bytes=$((max / page * page))
+	fi
+	echo "$bytes"
+}
+
 # ---- ends ---------------------------------------------------------------
 
 @test "PIPE-END-READ: fd[0] is only for reading: write(fd[0]) fails with EBADF (pipe(2), write(2))" {
@@ -40,6 +83,20 @@ setup() { require_observations; }
 @test "PIPE-DUPLEX: two pipes give a request/response round trip between parent and child (notes; pipe(7))" {
 	expect pipe.duplex.reply_bytes -eq 8
 	expect pipe.duplex.reply = got-ping
+}
+
+# ---- any holders of the descriptors ------------------------------------------
+
+@test "PIPE-SIBLINGS: a pipe joins any processes that hold its ends, not only parent and child: two siblings talk through one (pipe(7), fork(2))" {
+	expect pipe.siblings.writer_exit -eq 0 "the writing sibling put in its 7 bytes"
+	expect pipe.siblings.reader_exit -eq 0 \
+		"the reading sibling read \"sibling\" and then end of file (1 short, 2 other bytes, 3 no end of file)"
+}
+
+@test "PIPE-PASSED-FD: a write end passed over SCM_RIGHTS to an unrelated program carries its bytes to the reader (unix(7) SCM_RIGHTS, pipe(7))" {
+	expect pipe.passed_fd.peer_exit -eq 0 "the peer got the descriptor and wrote through it"
+	expect pipe.passed_fd.read_bytes -eq 6
+	expect pipe.passed_fd.data = passed
 }
 
 # ---- end of file -----------------------------------------------------------
@@ -99,10 +156,24 @@ setup() { require_observations; }
 
 # ---- capacity ------------------------------------------------------------
 
-@test "PIPE-CAPACITY: a new pipe holds 16 pages (pipe(7) Pipe capacity: 16 pages since Linux 2.6.11)" {
-	local page
+@test "PIPE-CAPACITY: a new pipe holds 16 pages, no more than pipe-max-size without CAP_SYS_RESOURCE, 2 pages for a user past pipe-user-pages-soft (pipe(7) Pipe capacity; fs/pipe.c alloc_pipe_info)" {
+	local page bytes
 	read_obs page pipe.capacity.page_size_bytes
-	expect pipe.capacity.default_bytes -eq $((16 * page)) "16 pages of $page bytes"
+	require_regrow || return 1
+	bytes=$(new_pipe_bytes) || return 1
+	if pipe_pages_spent; then
+		expect pipe.capacity.default_bytes -eq $((2 * page)) \
+			"the user is past fs.pipe-user-pages-soft ($(meta sysctl.fs.pipe-user-pages-soft) pages: a fresh pipe could not grow back to $bytes bytes): PIPE_MIN_DEF_BUFFERS, 2 pages of $page bytes"
+	else
+		if ! unprivileged_pipe_user; then
+			# the limits do not apply to a process capable of
+			# CAP_SYS_RESOURCE or CAP_SYS_ADMIN: growing never fails here
+			expect pipe.capacity.regrow_to_default = OK \
+				"capable(CAP_SYS_RESOURCE or CAP_SYS_ADMIN): fs/pipe.c pipe_is_unprivileged_user is false"
+		fi
+		expect pipe.capacity.default_bytes -eq "$bytes" \
+			"16 pages of $page bytes, capped at pipe-max-size without CAP_SYS_RESOURCE in the initial user namespace"
+	fi
 }
 
 @test "PIPE-CAPACITY-FILL: F_GETPIPE_SZ equals the bytes a non-blocking writer puts in with page-sized writes (fcntl(2), pipe(7))" {
@@ -113,28 +184,50 @@ setup() { require_observations; }
 }
 
 @test "PIPE-SETSZ-ROUND: F_SETPIPE_SZ rounds a request up to a power-of-two number of pages, at least one (fcntl(2))" {
-	local page
+	local page max
 	read_obs page pipe.capacity.page_size_bytes
-	expect pipe.setsz.one_byte.result_bytes -eq "$page" "1 byte rounds up to one page"
-	expect pipe.setsz.five_pages_plus_one.result_bytes -eq $((8 * page)) \
-		"5 pages + 1 byte rounds up to 8 pages"
-	expect pipe.setsz.five_pages_plus_one.getpipe_bytes -eq $((8 * page)) \
-		"F_GETPIPE_SZ reports what F_SETPIPE_SZ set"
-}
-
-# report-only: pipe.setsz.pipe_max_size_bytes: the limit the probe read from /proc; meta.env holds it too
-@test "PIPE-SETSZ-MAX: an unprivileged process may set exactly /proc/sys/fs/pipe-max-size (proc(5), fcntl(2))" {
-	expect pipe.setsz.at_max = OK
-}
-
-@test "PIPE-SETSZ-ABOVE-MAX: above pipe-max-size F_SETPIPE_SZ fails with EPERM without CAP_SYS_RESOURCE (fcntl(2), proc(5))" {
-	local cap
-	read_obs cap pipe.setsz.cap_sys_resource
-	if [[ $cap == yes ]]; then
-		# fcntl(2): a privileged process (CAP_SYS_RESOURCE) can override the limit
-		expect pipe.setsz.above_max = OK "the recording process held CAP_SYS_RESOURCE"
+	read_obs max pipe.setsz.pipe_max_size_bytes
+	require_regrow || return 1
+	expect pipe.setsz.one_byte.result_bytes -eq "$page" "1 byte rounds up to one page (shrinking is always allowed)"
+	if ! has_init_cap CAP_SYS_RESOURCE && ((8 * page > max)); then
+		# fs/pipe.c pipe_set_size: growing above pipe-max-size
+		expect pipe.setsz.five_pages_plus_one.result_bytes = EPERM \
+			"8 pages are above pipe-max-size ($max bytes) and the recording process lacked CAP_SYS_RESOURCE in the initial user namespace"
+		expect pipe.setsz.five_pages_plus_one.getpipe_bytes -eq "$page" "the refused pipe keeps its one page"
+	elif pipe_pages_spent; then
+		# growing from 1 to 8 pages may fit under the soft limit or not,
+		# by how far past it the user's other pipes are
+		expect pipe.setsz.five_pages_plus_one.result_bytes in "$((8 * page)),EPERM" \
+			"the user is past fs.pipe-user-pages-soft: growing may be refused (fs/pipe.c pipe_set_size)"
 	else
-		expect pipe.setsz.above_max = EPERM "the recording process lacked CAP_SYS_RESOURCE"
+		expect pipe.setsz.five_pages_plus_one.result_bytes -eq $((8 * page)) \
+			"5 pages + 1 byte rounds up to 8 pages"
+		expect pipe.setsz.five_pages_plus_one.getpipe_bytes -eq $((8 * page)) \
+			"F_GETPIPE_SZ reports what F_SETPIPE_SZ set"
+	fi
+}
+
+# report-only: pipe.setsz.cap_sys_resource: CapEff, the probe's own namespace; the cases ask the initial namespace's (meta.env cap_init_ns), which capable() checks
+@test "PIPE-SETSZ-MAX: a process within fs.pipe-user-pages-soft may set exactly /proc/sys/fs/pipe-max-size; past it (unprivileged) growing fails with EPERM (proc(5), fcntl(2); fs/pipe.c pipe_set_size)" {
+	require_regrow || return 1
+	if pipe_pages_spent; then
+		expect pipe.setsz.at_max = EPERM \
+			"the user is past fs.pipe-user-pages-soft and capable of neither CAP_SYS_RESOURCE nor CAP_SYS_ADMIN"
+	else
+		# A user whose other pipes hold between pipe-user-pages-soft
+		# minus (pipe-max-size in pages) and the limit itself would be
+		# refused too; nothing the probe can see tells that apart
+		expect pipe.setsz.at_max = OK
+	fi
+}
+
+@test "PIPE-SETSZ-ABOVE-MAX: above pipe-max-size F_SETPIPE_SZ fails with EPERM without CAP_SYS_RESOURCE in the initial user namespace (fcntl(2), proc(5); fs/pipe.c pipe_set_size: capable())" {
+	if has_init_cap CAP_SYS_RESOURCE; then
+		# fcntl(2): a privileged process (CAP_SYS_RESOURCE) can override the limit
+		expect pipe.setsz.above_max = OK "the recording process held CAP_SYS_RESOURCE in the initial user namespace"
+	else
+		expect pipe.setsz.above_max = EPERM \
+			"the recording process lacked CAP_SYS_RESOURCE in the initial user namespace (cap_init_ns $(meta cap_init_ns 2>/dev/null || meta cap_eff)); capable() does not count a user namespace's own capabilities"
 	fi
 }
 
@@ -144,9 +237,15 @@ setup() { require_observations; }
 
 # ---- atomicity ---------------------------------------------------------------
 
-@test "PIPE-BUF: PIPE_BUF is 4096 bytes on Linux, at least POSIX's 512 (pipe(7), limits.h)" {
-	expect pipe.atomic.pipe_buf_bytes -ge 512 "POSIX _POSIX_PIPE_BUF"
-	expect pipe.atomic.pipe_buf_bytes -eq 4096 "pipe(7): on Linux, PIPE_BUF is 4096 bytes"
+# PIPE_BUF is 4096 on Linux whatever the page size (include/uapi/linux/
+# limits.h); the probe records the constant it measured with.
+@test "PIPE-BUF: a non-blocking write of exactly PIPE_BUF bytes goes in whole or not at all: with PIPE_BUF - 1 bytes of room it fails with EAGAIN, and PIPE_BUF - 1 bytes fit (pipe(7) O_NONBLOCK, n <= PIPE_BUF)" {
+	local pipe_buf
+	read_obs pipe_buf pipe.atomic.pipe_buf_bytes
+	expect pipe.atomic.nonblock.pipe_buf_write = EAGAIN \
+		"$pipe_buf bytes into $((pipe_buf - 1)) bytes of room: a number here is a PIPE_BUF write the kernel split"
+	expect pipe.atomic.nonblock.room_write_bytes -eq $((pipe_buf - 1)) \
+		"the control: the room the PIPE_BUF write was refused was really there"
 }
 
 @test "PIPE-ATOMIC: records of PIPE_BUF bytes from concurrent writers never interleave (pipe(7) PIPE_BUF, POSIX write())" {
@@ -156,11 +255,13 @@ setup() { require_observations; }
 	expect pipe.atomic.pipe_buf_records_mixed -eq 0 "no record holds two writers' bytes"
 }
 
-# Records larger than PIPE_BUF may be split (pipe(7)); the probe reports how
-# many came out mixed, and no claim judges it:
-# report-only: pipe.atomic.large_records_mixed: POSIX promises nothing above PIPE_BUF
-# report-only: pipe.atomic.large_record_bytes: the size the probe chose, not the kernel's answer
+# report-only: pipe.atomic.large_record_bytes: the size the probe chose (twice the pipe's capacity), not the kernel's answer
 # report-only: pipe.atomic.writers: the number of writers the probe chose
+@test "PIPE-ATOMIC-CONTROL: the same writers and loop with records above PIPE_BUF (twice the pipe's capacity) do come out interleaved, so the loop can see interleaving (pipe(7): writes above PIPE_BUF may interleave)" {
+	# the probe tries 3 times and records a skip when no record came out mixed
+	expect pipe.atomic.large_records_mixed -gt 0 \
+		"-1 means the data stopped coming; 0 is never recorded (a skip instead)"
+}
 
 # ---- the kernel buffer --------------------------------------------------------
 

@@ -13,13 +13,51 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "probe.h"
 
 const char PROBE_NAME[] = "pipe";
-const struct peer_role probe_peers[] = { { 0 } };
+
+/* argv: scm SOCKET-PATH.  Connects, takes the one descriptor that comes
+ * over SCM_RIGHTS and writes "passed" to it.  Exit status 0, or 100+ for
+ * the step that failed. */
+static int peer_scm(int argc, char **argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char byte, ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm;
+	int s, fd;
+
+	if (argc != 2 || strlen(argv[1]) >= sizeof(sa.sun_path))
+		return 100;
+	strcpy(sa.sun_path, argv[1]);
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s == -1 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) == -1)
+		return 101;
+	if (recvmsg(s, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return 102;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+		return 103;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	if (write_all(fd, "passed", 6) != 6)
+		return 104;
+	close(fd);
+	close(s);
+	return 0;
+}
+
+const struct peer_role probe_peers[] = {
+	{ "scm", peer_scm },
+	{ 0 },
+};
 
 /* the notes' own example string and byte count */
 static const char notes_text[] = "hdsjdskjhdsjk";
@@ -136,6 +174,89 @@ static void duplex(void)
 	reap(pid, hang_ms());
 	close(d.to_child[1]);
 	close(d.to_parent[0]);
+}
+
+/* ---- any holders of the descriptors, not only parent and child ---------- */
+
+/* the notes say a pipe joins parent and child; pipe(7) says it joins
+ * whoever holds its descriptors: here two siblings, and below a program
+ * that gets the write end over a socket */
+static int sibling_writer(void *arg)
+{
+	int *fds = arg;
+
+	close(fds[0]);
+	return write_all(fds[1], "sibling", 7) == 7 ? 0 : 1;
+}
+
+/* exit 0: read "sibling" and then end of file; 1 short, 2 other bytes,
+ * 3 no end of file */
+static int sibling_reader(void *arg)
+{
+	int *fds = arg;
+	char buf[8] = "", c;
+
+	close(fds[1]);
+	if (read_full(fds[0], buf, 7) != 7)
+		return 1;
+	if (memcmp(buf, "sibling", 7) != 0)
+		return 2;
+	return read(fds[0], &c, 1) == 0 ? 0 : 3;
+}
+
+static void holders(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char path[4096], buf[8] = "", ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	const char *args[] = { path, NULL };
+	int fds[2], ls, conn;
+	pid_t w, r;
+
+	/* two children of the probe: neither is the other's parent */
+	make_pipe(fds, 0);
+	w = spawn(sibling_writer, fds);
+	r = spawn(sibling_reader, fds);
+	close_pipe(fds);
+	obs_int("siblings.writer_exit", status_code(reap(w, hang_ms())));
+	obs_int("siblings.reader_exit", status_code(reap(r, hang_ms())));
+
+	/* an unrelated program gets the write end over SCM_RIGHTS (unix(7)) */
+	make_pipe(fds, 0);
+	scratch_path(path, sizeof(path), "scm.sock");
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		obs_skip("passed_fd.read_bytes", "socket-path-too-long");
+		obs_skip("passed_fd.data", "socket-path-too-long");
+		obs_skip("passed_fd.peer_exit", "socket-path-too-long");
+		close_pipe(fds);
+		return;
+	}
+	strcpy(sa.sun_path, path);
+	ls = SETUP(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+	SETUP(bind(ls, (struct sockaddr *)&sa, sizeof(sa)));
+	cleanup_unlink(path);
+	SETUP(listen(ls, 1));
+	pid_t peer = spawn_peer("scm", args);
+	conn = (int)TRY(hang_ms(), accept4(ls, NULL, NULL, SOCK_CLOEXEC)).ret;
+	if (conn != -1) {
+		struct iovec iov = { "f", 1 };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fds[1], sizeof(int));
+		SETUP(sendmsg(conn, &msg, 0));
+		close(conn);
+	}
+	close(ls);
+	close(fds[1]);	/* the peer's copy is now the only write end */
+	struct outcome o = TRY(hang_ms(), read_full(fds[0], buf, 6));
+	obs_outcome_count("passed_fd.read_bytes", o);
+	obs_str("passed_fd.data", o.ret == 6 && strcmp(buf, "passed") == 0 ? "passed" : "other");
+	obs_int("passed_fd.peer_exit", status_code(reap(peer, hang_ms())));
+	close(fds[0]);
 }
 
 /* ---- EOF only when every write end is closed --------------------------- */
@@ -283,13 +404,28 @@ static void capacity(void)
 {
 	long pg = page_size();
 	long long max = read_ll_file("/proc/sys/fs/pipe-max-size");
+	/* what a new pipe gets (fs/pipe.c alloc_pipe_info): PIPE_DEF_BUFFERS
+	 * = 16 pages, no more than pipe-max-size without CAP_SYS_RESOURCE */
+	long long def = 16LL * pg;
 	int fds[2];
+	long long room;
 	char *buf;
 
+	if (max >= pg && max < def)
+		def = max;
 	obs_int("capacity.page_size_bytes", pg);
 	make_pipe(fds, O_NONBLOCK);
 	obs_outcome_count("capacity.default_bytes", TRY(0, fcntl(fds[1], F_GETPIPE_SZ)));
+	close_pipe(fds);
 
+	/* Is this user past fs.pipe-user-pages-soft?  Then an unprivileged
+	 * user's new pipe gets 2 pages (PIPE_MIN_DEF_BUFFERS) and growing a
+	 * pipe fails with EPERM (fs/pipe.c pipe_set_size).  Shrinking is
+	 * always allowed; growing a fresh pipe back from one page to what a
+	 * new pipe gets is refused exactly when the user is past the limit. */
+	make_pipe(fds, O_NONBLOCK);
+	SETUP(fcntl(fds[1], F_SETPIPE_SZ, (int)pg));
+	obs_outcome("capacity.regrow_to_default", TRY(0, fcntl(fds[1], F_SETPIPE_SZ, (int)def)));
 	close_pipe(fds);
 
 	/* rounding: up to one page, then up to a power of two (fcntl(2)) */
@@ -312,14 +448,23 @@ static void capacity(void)
 	}
 	close_pipe(fds);
 
-	/* shrinking below what is buffered (fcntl(2) EBUSY) */
+	/* shrinking below what is buffered (fcntl(2) EBUSY): fill up to 3
+	 * pages (a user past the soft limit has 2), then ask for one */
 	make_pipe(fds, O_NONBLOCK);
-	buf = calloc(3, (size_t)pg);
-	if (!buf)
-		probe_fail("calloc", errno);
-	SETUP(write_all(fds[1], buf, 3 * (size_t)pg));
-	free(buf);
-	obs_outcome("setsz.below_buffered", TRY(0, fcntl(fds[1], F_SETPIPE_SZ, (int)pg)));
+	room = SETUP(fcntl(fds[1], F_GETPIPE_SZ));
+	if (room > 3 * pg)
+		room = 3 * pg;
+	if (room < 2 * pg) {
+		obs_skip("setsz.below_buffered", "pipe-holds-one-page");
+	} else {
+		buf = calloc(1, (size_t)room);
+		if (!buf)
+			probe_fail("calloc", errno);
+		for (long long done = 0; done < room; done += pg)
+			SETUP(write_all(fds[1], buf, (size_t)pg));
+		free(buf);
+		obs_outcome("setsz.below_buffered", TRY(0, fcntl(fds[1], F_SETPIPE_SZ, (int)pg)));
+	}
 	close_pipe(fds);
 }
 
@@ -392,27 +537,78 @@ static long long atomic_run(size_t record, int count, long long *chunks)
 	return mixed;
 }
 
-static void atomicity(void)
+/* pipe(7): with O_NONBLOCK, a write of n <= PIPE_BUF bytes either goes in
+ * whole or fails with EAGAIN.  Leave exactly PIPE_BUF - 1 bytes of room:
+ * every slot full but the last, which holds a page less PIPE_BUF - 1
+ * bytes (a pipe's capacity is counted in page-sized slots, fs/pipe.c
+ * pipe_write).  PIPE_BUF bytes must then be refused whole, and the
+ * PIPE_BUF - 1 bytes that fit go in (the room was there). */
+static void pipe_buf_whole(void)
 {
-	long long chunks, mixed;
-	long pipe_buf;
+	long pg = page_size();
+	size_t part = (size_t)pg - (PIPE_BUF - 1);
+	char *page = calloc(1, (size_t)pg);
+	struct outcome o;
 	int fds[2];
 
-	make_pipe(fds, 0);
-	pipe_buf = SETUP(fpathconf(fds[0], _PC_PIPE_BUF));
+	if (!page)
+		probe_fail("calloc", errno);
+	make_pipe(fds, O_NONBLOCK);
+	do
+		o = TRY(hang_ms(), write(fds[1], page, (size_t)pg));
+	while (o.ret > 0);
+	/* a page out frees one slot; the part takes it */
+	o = TRY(hang_ms(), read(fds[0], page, (size_t)pg));
+	if (o.ret != pg || TRY(hang_ms(), write(fds[1], page, part)).ret != (long)part) {
+		obs_skip("atomic.nonblock.pipe_buf_write", "could-not-leave-pipe-buf-less-one-bytes-of-room");
+		obs_skip("atomic.nonblock.room_write_bytes", "could-not-leave-pipe-buf-less-one-bytes-of-room");
+	} else {
+		obs_outcome_count("atomic.nonblock.pipe_buf_write",
+				  TRY(hang_ms(), write(fds[1], page, PIPE_BUF)));
+		obs_outcome_count("atomic.nonblock.room_write_bytes",
+				  TRY(hang_ms(), write(fds[1], page, PIPE_BUF - 1)));
+	}
 	close_pipe(fds);
-	obs_int("atomic.pipe_buf_bytes", pipe_buf);
-	obs_int("atomic.writers", WRITERS);
+	free(page);
+}
 
-	mixed = atomic_run((size_t)pipe_buf, SMALL_RECORDS, &chunks);
+enum { LARGE_TRIES = 3 };
+
+static void atomicity(void)
+{
+	long long chunks, mixed = 0, capacity;
+	int fds[2], tries;
+
+	/* Linux's PIPE_BUF (include/uapi/linux/limits.h), which pipe(7) and
+	 * POSIX name; fpathconf(_PC_PIPE_BUF) only repeats the C library's
+	 * copy of the constant, so the probe measures with it instead */
+	obs_int("atomic.pipe_buf_bytes", PIPE_BUF);
+	obs_int("atomic.writers", WRITERS);
+	pipe_buf_whole();
+
+	mixed = atomic_run(PIPE_BUF, SMALL_RECORDS, &chunks);
 	obs_int("atomic.pipe_buf_records_sent", WRITERS * SMALL_RECORDS);
 	obs_int("atomic.pipe_buf_records_read", chunks);
 	obs_int("atomic.pipe_buf_records_mixed", mixed);
 
-	/* above PIPE_BUF the kernel may split a write: reported, not judged */
-	mixed = atomic_run(16 * (size_t)pipe_buf, LARGE_RECORDS, &chunks);
-	obs_int("atomic.large_record_bytes", 16 * pipe_buf);
-	obs_int("atomic.large_records_mixed", mixed);
+	/* The control: the same loop with records of twice the pipe's
+	 * capacity, which no writer can put in at once.  Above PIPE_BUF the
+	 * kernel may interleave them (pipe(7)); when it does, the loop shows
+	 * that it sees interleaving, so its 0 above means something.  A few
+	 * tries, then a recorded skip when none came out mixed. */
+	make_pipe(fds, 0);
+	capacity = SETUP(fcntl(fds[1], F_GETPIPE_SZ));
+	close_pipe(fds);
+	obs_int("atomic.large_record_bytes", 2 * capacity);
+	for (tries = 1; tries <= LARGE_TRIES; tries++) {
+		mixed = atomic_run(2 * (size_t)capacity, LARGE_RECORDS, &chunks);
+		if (mixed != 0)
+			break;
+	}
+	if (mixed == 0)
+		obs_skip("atomic.large_records_mixed", "no-large-record-interleaved-in-3-runs");
+	else
+		obs_int("atomic.large_records_mixed", mixed);
 }
 
 /* ---- the kernel buffer: FIONREAD, and data that outlives its writer ---- */
@@ -452,6 +648,7 @@ void probe_main(void)
 	ends();
 	notes_example();
 	duplex();
+	holders();
 	eof();
 	no_reader();
 	flags();

@@ -36,11 +36,12 @@ const char *const pipe_faults[] = {
 	"pipe-bidirectional", "lseek-on-pipe", "short-write", "child-writes-lost",
 	"eof-while-writer", "sigpipe-swallowed", "nonblock-ignored",
 	"cloexec-ignored", "capacity-lie", "setpipe-exact", "setpipe-unlimited",
-	"setpipe-max-refused", "pipe-buf-split", "pipe-buf-small", "fionread-zero",
+	"setpipe-max-refused", "pipe-buf-split", "pipe-buf-partial", "fionread-zero",
 	"buffer-dies-with-writer", "own-bytes-hidden", "mkfifo-regular",
 	"umask-ignored", "mkfifo-replaces", "fifo-open-never-waits",
 	"fifo-enxio-lost", "fifo-nonblock-refused", "fifo-name-private",
 	"fifo-stat-size", "fifo-rdwr-refused", "fifo-eof-early", "hang-read", "eof-as-error",
+	"pipe-two-pages", "ndelay-zero", "fifo-nowriter-eagain",
 	NULL,
 };
 
@@ -142,7 +143,22 @@ int pipe2(int fds[2], int flags)
 		flags &= ~O_NONBLOCK;
 	if (is("cloexec-ignored"))
 		flags &= ~O_CLOEXEC;
+	if (is("pipe-two-pages")) {
+		/* every new pipe gets PIPE_MIN_DEF_BUFFERS, as if its user
+		 * were past fs.pipe-user-pages-soft, yet may still grow */
+		if (real_pipe2(fds, flags) == -1)
+			return -1;
+		fcntl(fds[1], F_SETPIPE_SZ, 2 * (int)sysconf(_SC_PAGESIZE));
+		return 0;
+	}
 	return real_pipe2(fds, flags);
+}
+
+static int fd_nonblocking(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl != -1 && (fl & O_NONBLOCK);
 }
 
 int pipe(int fds[2])
@@ -165,8 +181,24 @@ ssize_t write(int fd, const void *buf, size_t len)
 		return real_write(fd, buf, len);
 	if (is("short-write") && len > 1)
 		len--;
-	if (is("child-writes-lost") && getpid() != ipcvm_first_pid)
+	if (is("child-writes-lost") && (getpid() != ipcvm_first_pid || ipcvm_in_peer))
 		return (ssize_t)len;
+	if (is("pipe-buf-partial") && len <= PIPE_BUF && fd_nonblocking(fd)) {
+		/* a write of PIPE_BUF bytes or less that does not fit goes
+		 * in part, as pipe(7) allows only above PIPE_BUF: the most
+		 * that fits, found by asking for less and less */
+		ssize_t r = real_write(fd, buf, len);
+
+		for (size_t n = len - 1; r == -1 && errno == EAGAIN && n > 0; n--)
+			r = real_write(fd, buf, n);
+		return r;
+	}
+	if (is("ndelay-zero") && fd_nonblocking(fd)) {
+		/* System V's O_NDELAY: a full pipe takes nothing and says 0 */
+		ssize_t r = real_write(fd, buf, len);
+
+		return r == -1 && errno == EAGAIN ? 0 : r;
+	}
 	if (is("pipe-buf-split") && len >= PIPE_BUF) {
 		/* two halves with a pause between: another writer gets in */
 		struct timespec pause = { 0, 2000000 };
@@ -242,6 +274,22 @@ ssize_t read(int fd, void *buf, size_t len)
 	}
 	if (is("fifo-eof-early") && closed_writer && fd_inode(fd) == closed_writer)
 		return 0;
+	if (is("ndelay-zero") && fd_nonblocking(fd)) {
+		/* System V's O_NDELAY: an empty pipe reads as end of file */
+		ssize_t r = real_read(fd, buf, len);
+
+		return r == -1 && errno == EAGAIN ? 0 : r;
+	}
+	if (is("fifo-nowriter-eagain") && fd_is_named_fifo(fd) && fd_nonblocking(fd)) {
+		/* no writer: "try again" instead of end of file */
+		ssize_t r = real_read(fd, buf, len);
+
+		if (r == 0 && len > 0) {
+			errno = EAGAIN;
+			return -1;
+		}
+		return r;
+	}
 	if (is("eof-as-error")) {
 		ssize_t r = real_read(fd, buf, len);
 
@@ -274,7 +322,7 @@ pid_t waitpid(pid_t pid, int *status, int options)
 	return r;
 }
 
-/* ---- lseek, fcntl, ioctl, fpathconf ------------------------------------- */
+/* ---- lseek, fcntl, ioctl ------------------------------------------------- */
 
 off_t lseek(int fd, off_t off, int whence)
 {
@@ -338,14 +386,6 @@ int ioctl(int fd, unsigned long req, ...)
 	return r;
 }
 
-long fpathconf(int fd, int name)
-{
-	REAL(long, fpathconf, int, int);
-
-	if (is("pipe-buf-small") && name == _PC_PIPE_BUF)
-		return 512;
-	return real_fpathconf(fd, name);
-}
 
 /* ---- mkfifo, open, stat ------------------------------------------------- */
 
