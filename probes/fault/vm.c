@@ -53,7 +53,8 @@ const char *const vm_faults[] = {
 	"shared-map-private", "fadvise-dontneed-ignored", "pageout-ignored",
 	"pageout-drops-anon", "commit-limit-pages", "reserve-notes-refused",
 	"overcommit-mode-swapped", "noreserve-checked", "addr-4gib",
-	"addr-beyond-eexist", "hint-2p47-honoured", "rss-shmem-zero",
+	"addr-beyond-eexist", "hint-2p47-honoured", "rss-shmem-zero", "rss-file-zero",
+	"rss-walk-half",
 	NULL,
 };
 
@@ -305,6 +306,10 @@ static const char *wanted_field(void)
 		return "MMUPageSize";
 	if (is("rss-shmem-zero"))
 		return "RssShmem";
+	if (is("rss-file-zero"))
+		return "RssFile";
+	if (is("rss-walk-half"))
+		return "Rss";
 	if (is("commit-limit-pages"))
 		return "CommitLimit";
 	return NULL;
@@ -342,10 +347,12 @@ long long strtoll(const char *s, char **end, int base)
 	}
 	if (is("mmu-page-double"))
 		return 2 * v;		/* the MMU's frame twice the kernel's page */
-	if (is("rss-shmem-zero"))
-		return 0;		/* shared memory pages not counted */
+	if (is("rss-shmem-zero") || is("rss-file-zero"))
+		return 0;		/* shared memory or file pages not counted */
 	if (is("commit-limit-pages"))
 		return v / (sysconf(_SC_PAGESIZE) / 1024);	/* pages, labelled kB */
+	if (is("rss-walk-half"))
+		return v / 2;		/* the page-table walk finds half the pages */
 	return v;
 }
 
