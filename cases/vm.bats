@@ -241,7 +241,6 @@ libc_malloc_rule() {
 @test "VM-LAZY-THP: an anonymous region nobody madvised gets huge pages only when THP is 'always' for the PMD size (transhuge.rst enabled)" {
 	local pmd powers=0 p
 	for ((p = 4; p <= 16777216; p *= 2)); do powers+=,$p; done
-	expect vm.thp.enabled = "$(meta thp_enabled)" "the probe and meta.env read the same mode"
 	expect vm.thp.enabled in always,madvise,never,unavailable "the modes transhuge.rst documents"
 	expect vm.thp.use_zero_page in 0,1
 	expect vm.thp.pmd_size_kib in "$powers" "a power of two (0: no THP)"
@@ -676,13 +675,21 @@ addr_width_rule() {
 	fi
 }
 
-@test "VM-PAGES-FRAMES: a 64-bit process has more virtual pages than the machine has frames (notes section 2)" {
-	local bits ptr
+# report-only: vm.pages.beyond_ram.size_kib: the probe's input, twice MemTotal
+
+@test "VM-PAGES-FRAMES: a process can hold more virtual pages than the machine has frames: twice RAM of address space maps, and VmSize shows it (notes section 2; mmap(2) PROT_NONE, MAP_NORESERVE)" {
+	local mem as ptr
 	read_obs ptr vm.addr.pointer_bits
-	[[ $ptr == 64 ]] || skip "a $ptr-bit process's 4 GiB can be smaller than RAM: the notes' claim needs RAM below the address space"
-	read_obs bits vm.addr.max_user_bits
-	expect vm.meminfo.mem_total_kib -lt $(((1 << bits) / 1024)) \
-		"RAM (MemTotal) is smaller than the $bits-bit user address space"
+	read_obs mem vm.meminfo.mem_total_kib
+	read_obs as vm.overcommit.rlimit_as_kib
+	if [[ $as != unlimited ]] && ((as < 2 * mem + 1048576)); then
+		skip "RLIMIT_AS ($as KiB) caps the address space below twice RAM"
+	fi
+	# a 32-bit process records SKIP when twice RAM does not fit its 4 GiB
+	expect vm.pages.beyond_ram.mmap = OK \
+		"PROT_NONE address space takes no frame and no commit charge (mm/mmap.c accountable_mapping needs VM_WRITE), in every overcommit mode"
+	expect vm.pages.beyond_ram.vmsize_delta_kib -ge $((2 * mem)) \
+		"VmSize counts $((2 * mem)) KiB of virtual pages, twice the $mem KiB of frames (MemTotal), on a $ptr-bit process"
 }
 
 # ---- top's VIRT, RES and SHR -------------------------------------------------

@@ -1077,6 +1077,31 @@ static void around_2p47(void)
 #endif
 }
 
+/* More virtual pages than frames: address space only (PROT_NONE and
+ * MAP_NORESERVE: no frame, no commit charge, mm/mmap.c accountable_mapping
+ * wants VM_WRITE) twice the size of RAM, held while VmSize is read */
+static void beyond_ram_section(void)
+{
+	long long mem = meminfo_kib("MemTotal");
+	long long before, after;
+	void *p;
+
+	obs_int("pages.beyond_ram.size_kib", 2 * mem);
+	if ((unsigned long long)(2 * mem) * KIB > SIZE_MAX / 2) {
+		obs_skip("pages.beyond_ram.mmap", "length-beyond-size-t");
+		return;
+	}
+	before = status_kib("VmSize");
+	p = mmap(NULL, (size_t)(2 * mem * KIB), PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	obs_errno("pages.beyond_ram.mmap", p == MAP_FAILED ? errno : 0);
+	if (p == MAP_FAILED)
+		return;
+	after = status_kib("VmSize");
+	obs_int("pages.beyond_ram.vmsize_delta_kib", after - before);
+	munmap(p, (size_t)(2 * mem * KIB));
+}
+
 static void address_space_section(void)
 {
 	int width = (int)sizeof(void *) * CHAR_BIT, top = 0;
@@ -1183,6 +1208,7 @@ void probe_main(void)
 	evict_section();
 	overcommit_section();
 	address_space_section();
+	beyond_ram_section();
 	top_section();
 	if (pagemap_fd != -1)
 		close(pagemap_fd);

@@ -54,7 +54,7 @@ const char *const vm_faults[] = {
 	"pageout-drops-anon", "commit-limit-pages", "reserve-notes-refused",
 	"overcommit-mode-swapped", "noreserve-checked", "addr-4gib",
 	"addr-beyond-eexist", "hint-2p47-honoured", "rss-shmem-zero", "rss-file-zero",
-	"rss-walk-half",
+	"rss-walk-half", "noaccess-beyond-ram-refused",
 	NULL,
 };
 
@@ -89,6 +89,16 @@ static unsigned long long ram_and_swap(void)
 	if (sysinfo(&si) == -1)
 		return ULLONG_MAX;
 	return ((unsigned long long)si.totalram + si.totalswap) * si.mem_unit;
+}
+
+/* RAM in bytes (sysinfo(2)); ULLONG_MAX when unknown */
+static unsigned long long total_ram(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si) == -1)
+		return ULLONG_MAX;
+	return (unsigned long long)si.totalram * si.mem_unit;
 }
 
 /* free RAM in bytes (sysinfo(2)); 0 when unknown */
@@ -150,6 +160,9 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		close(mfd);
 		return p;
 	}
+	if (is("noaccess-beyond-ram-refused") && anon && !fixed && prot == PROT_NONE &&
+	    len > total_ram())
+		return failed(ENOMEM);	/* address space capped at the frames */
 	if (is("mmap-populated") && reserve && !addr && !(flags & MAP_NORESERVE) &&
 	    len >= 64 * MIB && len <= 512 * MIB && len <= free_ram() / 2)
 		/* eager commit: every page faulted in before mmap returns (only
