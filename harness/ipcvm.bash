@@ -8,7 +8,26 @@
 #
 # Bash, because Bats is.
 
+# Bats sources this file again for every @test, with a DEBUG trap that runs
+# for each command, function definitions included.  Sourced from Bats'
+# load (a function), it defines everything from inside a function that
+# runs without that trap (set +T only until load returns), then returns.
+ipcvm_source_untraced() {
+	local IPCVM_BASH_UNTRACED=1
+	# shellcheck source=/dev/null
+	source "$1"
+}
+# shellcheck disable=SC2168 # sourced from a function: load
+if [[ -z ${IPCVM_BASH_UNTRACED:-} && -n ${BATS_TEST_NAME:-} ]] && local - 2>/dev/null; then
+	set +T
+	ipcvm_source_untraced "${BASH_SOURCE[0]}"
+	return 0
+fi
+
 : "${IPCVM_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
+# make check sets IPCVM_VERDICT_DIR for the case files; the harness's own
+# tests judge doctored runs, whose records must not land there
+[[ ${BATS_TEST_FILENAME:-} == */cases/*.bats ]] || unset IPCVM_VERDICT_DIR
 # Inside a test Bats puts its private libexec/bats first on PATH; a case
 # that runs Bats again (the harness's own tests) must get the real one.
 if [[ -z ${BATS:-} ]]; then
@@ -27,10 +46,89 @@ load_bats_support() {
 	source "$dir/bats-support/load.bash"
 }
 
-# fail MESSAGE: end the case with MESSAGE on stderr
+# fail MESSAGE: end the case with MESSAGE on stderr (a verdict record
+# "fail" with MESSAGE as its reason)
 fail() {
+	ipcvm_record fail - - - - "$1"
 	printf '%s\n' "$1" >&2
 	return 1
+}
+
+# ipcvm_error OBSERVATION MESSAGE: the run or the case cannot be judged
+# (a broken run, a missing observation, a bug in the case): a record
+# "error", apart from "fail" (the kernel differs), and the case fails
+ipcvm_error() {
+	ipcvm_record error "$1" - - - "$2"
+	printf '%s\n' "$2" >&2
+	return 1
+}
+
+# ---- verdict records ----------------------------------------------------
+#
+# Every assertion writes one line to $IPCVM_VERDICTS (when set; observe()
+# sets it to $IPCVM_VERDICT_DIR/FAMILY.verdicts when only that is set), and
+# every @test one closing line from teardown.  Tab-separated, no tab or
+# newline inside a field:
+#
+#   A  claim family observation operator expected observed verdict reason usec
+#   T  claim family verdict detail usec description
+#
+# verdict: pass, fail (the kernel differs), skip (with its reason) or error
+# (the run or the case cannot be judged).  harness/ipcvm builds json,
+# report and JUnit from these lines, never from the TAP text.
+IPCVM_RECORDED='' IPCVM_FIRST_FAIL='' IPCVM_FIRST_ERROR='' IPCVM_T_ASSERT=''
+
+# ipcvm_record VERDICT OBSERVATION OPERATOR EXPECTED OBSERVED REASON
+ipcvm_record() {
+	[[ -n ${IPCVM_VERDICTS:-} && -n ${BATS_TEST_DESCRIPTION:-} ]] || return 0
+	local f now=${EPOCHREALTIME/[.,]/} start usec
+	start=${IPCVM_T_ASSERT:-${IPCVM_T0:-$now}}
+	usec=$((now - start))
+	local -a v=("${BATS_TEST_DESCRIPTION%%:*}" "${IPCVM_FAMILY:-}" "$2" "$3" "$4" "$5" "$1" "$6" "$usec")
+	for f in "${!v[@]}"; do
+		v[f]=${v[f]//$'\t'/ } v[f]=${v[f]//$'\n'/ }
+	done
+	printf 'A\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${v[@]}" >>"$IPCVM_VERDICTS"
+	IPCVM_RECORDED+=" $1"
+	case $1 in
+	fail) [[ -n $IPCVM_FIRST_FAIL ]] || IPCVM_FIRST_FAIL=${v[7]} ;;
+	error) [[ -n $IPCVM_FIRST_ERROR ]] || IPCVM_FIRST_ERROR=${v[7]} ;;
+	esac
+	IPCVM_T_ASSERT=
+}
+
+# teardown: the @test's closing record, its verdict the worst of its
+# assertions' (a case file that needs a teardown of its own calls
+# ipcvm_close_test from it)
+teardown() {
+	local -
+	set +T
+	ipcvm_close_test
+}
+ipcvm_close_test() {
+	[[ -n ${IPCVM_VERDICTS:-} && -n ${BATS_TEST_DESCRIPTION:-} ]] || return 0
+	local verdict detail now=${EPOCHREALTIME/[.,]/} f
+	if [[ -n ${BATS_TEST_SKIPPED:-} ]]; then
+		verdict=skip detail=$BATS_TEST_SKIPPED
+		[[ $detail == 1 ]] && detail="skipped without a reason"
+		[[ $IPCVM_RECORDED == *skip* ]] || ipcvm_record skip - - - - "$detail"
+	elif [[ -n ${BATS_TEST_COMPLETED:-} ]]; then
+		verdict=pass detail=
+		[[ -n $IPCVM_RECORDED ]] || ipcvm_record pass - - - - "the case's own checks held"
+	elif [[ $IPCVM_RECORDED == *fail* ]]; then
+		verdict=fail detail=$IPCVM_FIRST_FAIL
+	elif [[ $IPCVM_RECORDED == *error* ]]; then
+		verdict=error detail=$IPCVM_FIRST_ERROR
+	else
+		verdict=fail detail="the case failed outside the judging helpers (see its TAP diagnostics)"
+		ipcvm_record fail - - - - "$detail"
+	fi
+	local -a v=("${BATS_TEST_DESCRIPTION%%:*}" "${IPCVM_FAMILY:-}" "$verdict" "$detail" "$((now - ${IPCVM_T0:-$now}))" "$BATS_TEST_DESCRIPTION")
+	for f in "${!v[@]}"; do
+		v[f]=${v[f]//$'\t'/ } v[f]=${v[f]//$'\n'/ }
+	done
+	printf 'T\t%s\t%s\t%s\t%s\t%s\t%s\n' "${v[@]}" >>"$IPCVM_VERDICTS"
+	return 0
 }
 
 # ---- getting the observations (setup_file) ------------------------------
@@ -41,7 +139,11 @@ fail() {
 # run fails every case of the family, it never passes or vanishes.
 observe() {
 	local family=$1 dir problems
-	export IPCVM_FAMILY=$family IPCVM_PROBLEM=
+	export IPCVM_FAMILY=$family IPCVM_PROBLEM='' IPCVM_OBS_INIT='' IPCVM_META_INIT=''
+	if [[ -z ${IPCVM_VERDICTS:-} && -n ${IPCVM_VERDICT_DIR:-} ]]; then
+		export IPCVM_VERDICTS=$IPCVM_VERDICT_DIR/$family.verdicts
+		: >"$IPCVM_VERDICTS"
+	fi
 	if [[ -n ${IPCVM_RESULTS:-} ]]; then
 		dir=$IPCVM_RESULTS
 		export IPCVM_ORIGIN="recorded run $dir"
@@ -65,6 +167,11 @@ recording said: $(cat "$BATS_FILE_TMPDIR/record.err")"
 		fi
 		return 0
 	fi
+	# Read both files here, once per family, into array assignments every
+	# test evaluates in one command (see load_values and meta)
+	IPCVM_OBS_INIT=$(ipcvm_kv_init "$IPCVM_OBS" obs) IPCVM_META_INIT=$(ipcvm_kv_init "$IPCVM_META" meta)
+	export IPCVM_OBS_INIT IPCVM_META_INIT
+	IPCVM_VALUES=() IPCVM_METAV=()
 	# what every case checks first, looked up once
 	IPCVM_STATUS=$(lookup probe.status)
 	case $IPCVM_STATUS in
@@ -76,18 +183,46 @@ recording said: $(cat "$BATS_FILE_TMPDIR/record.err")"
 
 # setup(): fail or skip a case whose family's run is broken or skipped.
 require_observations() {
+	IPCVM_T0=${EPOCHREALTIME/[.,]/}
 	case ${IPCVM_STATUS:-} in
 	recorded) ;;
-	skipped) skip "$IPCVM_PROBLEM" ;;
-	*) fail "$IPCVM_PROBLEM" ;;
+	skipped) ipcvm_record skip probe.status = recorded skipped "$IPCVM_PROBLEM"
+		skip "$IPCVM_PROBLEM" ;;
+	*) ipcvm_error probe.status "$IPCVM_PROBLEM" ;;
 	esac
 }
 
 # ---- reading ------------------------------------------------------------
 
+# Speed: Bats runs each @test in a new Bash that sources the case file and
+# this one again, with a DEBUG trap that costs about a millisecond for every
+# command the helpers execute.  So observe() reads FAMILY.obs and meta.env
+# once per family file, in setup_file, into array assignments
+# (IPCVM_OBS_INIT, IPCVM_META_INIT, exported to the tests), and a test
+# evaluates each in one command: no per-test loop over the file, no fork.
+
+# ipcvm_kv_init FILE obs|meta: "[name]=value ..." (%q quoted) for FILE's
+# name=value lines, the first of a name winning; meta.env values lose their
+# shell quotes
+ipcvm_kv_init() {
+	local line k v
+	local -A seen=()
+	[[ -r $1 ]] || return 0
+	while IFS= read -r line || [[ -n $line ]]; do
+		[[ $line == *=* ]] || continue
+		k=${line%%=*} v=${line#*=}
+		[[ -v seen[$k] ]] && continue
+		seen[$k]=1
+		if [[ $2 == meta && $v == \'*\' && ${#v} -ge 2 ]]; then
+			v=${v:1:${#v}-2} v=${v//"'\\''"/"'"}
+		fi
+		printf '[%q]=%q ' "$k" "$v"
+	done <"$1"
+}
+
 # lookup NAME: print the recorded value, or return 1 when NAME was not
-# recorded.  The file is read once per test into an array, in Bash: no fork.
-declare -gA IPCVM_VALUES=()
+# recorded.  No fork.
+declare -gA IPCVM_VALUES=() IPCVM_METAV=()
 lookup() {
 	load_values && [[ -v IPCVM_VALUES[$1] ]] || return 1
 	printf '%s\n' "${IPCVM_VALUES[$1]}"
@@ -96,14 +231,26 @@ lookup() {
 load_values() {
 	local line
 	[[ ${#IPCVM_VALUES[@]} -gt 0 ]] && return 0
+	if [[ -n ${IPCVM_OBS_INIT:-} ]]; then
+		eval "IPCVM_VALUES=($IPCVM_OBS_INIT)"
+		return 0
+	fi
 	[[ -r ${IPCVM_OBS:-} ]] || return 1
 	while IFS= read -r line; do
 		IPCVM_VALUES[${line%%=*}]=${line#*=}
 	done <"$IPCVM_OBS"
 }
 
-# meta KEY: a meta.env value, quotes removed
+# meta KEY: a meta.env value, quotes removed; status 1 when absent
 meta() {
+	if [[ ${#IPCVM_METAV[@]} -eq 0 && -n ${IPCVM_META_INIT:-} ]]; then
+		eval "IPCVM_METAV=($IPCVM_META_INIT)"
+	fi
+	if [[ ${#IPCVM_METAV[@]} -gt 0 ]]; then
+		[[ -v IPCVM_METAV[$1] ]] || return 1
+		printf '%s\n' "${IPCVM_METAV[$1]}"
+		return 0
+	fi
 	awk -v k="$1" 'index($0, k "=") == 1 { v = substr($0, length(k) + 2)
 		if (v ~ /^\047.*\047$/) { v = substr(v, 2, length(v) - 2); gsub(/\047\\\\\047\047/, "\047", v) }
 		print v; found = 1; exit }
@@ -114,12 +261,18 @@ meta() {
 # its expectation from another observation.  A missing observation fails the
 # case; one the probe recorded as SKIP skips it.
 read_obs() {
+	local -
+	set +T
+	ipcvm_read_obs "$@"
+}
+ipcvm_read_obs() {
 	load_values
 	if [[ ! -v IPCVM_VALUES[$2] ]]; then
-		fail "$2 was not recorded in $IPCVM_OBS: the probe does not measure it (claim: $BATS_TEST_DESCRIPTION)"
+		ipcvm_error "$2" "$2 was not recorded in $IPCVM_OBS: the probe does not measure it (claim: $BATS_TEST_DESCRIPTION)"
 		return 1
 	fi
 	if [[ ${IPCVM_VALUES[$2]} == SKIP ]]; then
+		ipcvm_record skip "$2" - - SKIP "$2 was not measured: ${IPCVM_VALUES[$2.why]//-/ }"
 		skip "$2 was not measured: ${IPCVM_VALUES[$2.why]//-/ }"
 	fi
 	printf -v "$1" '%s' "${IPCVM_VALUES[$2]}"
@@ -132,8 +285,15 @@ read_obs() {
 #   "in" with VALUE a comma-separated list of allowed values.
 # On failure prints the claim, what was compared, what was observed and on
 # which kernel.
+# (the helpers that cases call run their work untraced: see the top)
 expect() {
+	local -
+	set +T
+	ipcvm_expect "$@"
+}
+ipcvm_expect() {
 	local name=$1 op=$2 want=$3 why=${4:-} got held
+	IPCVM_T_ASSERT=${EPOCHREALTIME/[.,]/}
 	read_obs got "$name" || return 1
 	case $op in
 	=) [[ $got == "$want" ]] && held=1 ;;
@@ -142,19 +302,28 @@ expect() {
 		if ! [[ $got =~ ^-?[0-9]+$ ]]; then
 			why="observed value is not a number${why:+; $why}"
 		elif ! [[ $want =~ ^-?[0-9]+$ ]]; then
-			fail "expect: the expected value '$want' is not a number (bug in the case)"
+			ipcvm_error "$name" "expect: the expected value '$want' is not a number (bug in the case)"
+			return 1
 		elif test "$got" "$op" "$want"; then
 			held=1
 		fi ;;
 	in) [[ ,$want, == *",$got,"* ]] && held=1 ;;
-	*) fail "expect: unknown comparison '$op' (bug in the case)" ;;
+	*) ipcvm_error "$name" "expect: unknown comparison '$op' (bug in the case)"
+		return 1 ;;
 	esac
-	[[ -n ${held:-} ]] && return 0
+	if [[ -n ${held:-} ]]; then
+		ipcvm_record pass "$name" "$op" "$want" "$got" "${4:-}"
+		return 0
+	fi
 	claim_fails "$name" "$op $want" "$got" "$why"
 }
 
-# claim_fails NAME WANTED OBSERVED [WHY]: the standard failure report
+# claim_fails NAME WANTED OBSERVED [WHY]: the standard failure report, and
+# a record "fail" (WANTED is "OPERATOR EXPECTED")
 claim_fails() {
+	local op=${2%% *} want=${2#* }
+	[[ $2 == *" "* ]] || op='' want=$2
+	ipcvm_record fail "$1" "$op" "$want" "$3" "observed $1=$3, expected $1 $2${4:+ ($4)}"
 	load_bats_support || return 1
 	{
 		echo "-- claim does not hold --"
@@ -182,16 +351,45 @@ cap_bit() {
 	CAP_IPC_OWNER) echo 15 ;;
 	CAP_SYS_ADMIN) echo 21 ;;
 	CAP_SYS_RESOURCE) echo 24 ;;
-	*) fail "cap_bit: unknown capability $1 (bug in the case)" ;;
+	*) ipcvm_error - "cap_bit: unknown capability $1 (bug in the case)" ;;
+	esac
+}
+
+# meta_into VAR KEY: set VAR to meta KEY without a fork (status 1 when absent)
+meta_into() {
+	if [[ ${#IPCVM_METAV[@]} -eq 0 && -n ${IPCVM_META_INIT:-} ]]; then
+		eval "IPCVM_METAV=($IPCVM_META_INIT)"
+	fi
+	if [[ ${#IPCVM_METAV[@]} -gt 0 ]]; then
+		[[ -v IPCVM_METAV[$2] ]] || return 1
+		printf -v "$1" '%s' "${IPCVM_METAV[$2]}"
+		return 0
+	fi
+	local v
+	v=$(meta "$2") || return 1
+	printf -v "$1" '%s' "$v"
+}
+
+# cap_bit_into VAR NAME: cap_bit without a fork
+cap_bit_into() {
+	case $2 in
+	CAP_SETGID) printf -v "$1" 6 ;;
+	CAP_SETUID) printf -v "$1" 7 ;;
+	CAP_IPC_LOCK) printf -v "$1" 14 ;;
+	CAP_IPC_OWNER) printf -v "$1" 15 ;;
+	CAP_SYS_ADMIN) printf -v "$1" 21 ;;
+	CAP_SYS_RESOURCE) printf -v "$1" 24 ;;
+	*) ipcvm_error - "cap_bit: unknown capability $2 (bug in the case)" ;;
 	esac
 }
 
 # has_cap NAME: the recording process held capability NAME in its own user
 # namespace (what ns_capable() asks for the objects that namespace owns)
 has_cap() {
-	local bit
-	bit=$(cap_bit "$1") || return 1
-	(((16#$(meta cap_eff) >> bit) & 1))
+	local bit caps
+	cap_bit_into bit "$1" || return 1
+	meta_into caps cap_eff || return 1
+	(((16#$caps >> bit) & 1))
 }
 
 # has_init_cap NAME: the recording process held capability NAME in the
@@ -201,8 +399,8 @@ has_cap() {
 # recorded in the initial namespace.
 has_init_cap() {
 	local bit caps
-	bit=$(cap_bit "$1") || return 1
-	caps=$(meta cap_init_ns) || caps=$(meta cap_eff)
+	cap_bit_into bit "$1" || return 1
+	meta_into caps cap_init_ns || meta_into caps cap_eff || return 1
 	(((16#$caps >> bit) & 1))
 }
 
@@ -211,22 +409,29 @@ has_init_cap() {
 # carries the upstream version ("... Debian 6.1.176-1 (...)"); otherwise the
 # release's leading X.Y[.Z] counts, with Z = 0 when it is missing.
 kernel_upstream() {
-	local release version
-	release=$(meta kernel_release)
-	version=$(meta kernel_version 2>/dev/null) || version=
+	local v
+	kernel_upstream_into v
+	printf '%s\n' "$v"
+}
+
+# kernel_upstream_into VAR: kernel_upstream without a fork
+kernel_upstream_into() {
+	local release='' version=''
+	meta_into release kernel_release
+	meta_into version kernel_version 2>/dev/null || version=
 	if [[ $version =~ Debian\ ([0-9]+\.[0-9]+\.[0-9]+) ]]; then
-		echo "${BASH_REMATCH[1]}"
+		printf -v "$1" '%s' "${BASH_REMATCH[1]}"
 	elif [[ $release =~ ^([0-9]+)\.([0-9]+)(\.([0-9]+))? ]]; then
-		echo "${BASH_REMATCH[1]}.${BASH_REMATCH[2]}.${BASH_REMATCH[4]:-0}"
+		printf -v "$1" '%s' "${BASH_REMATCH[1]}.${BASH_REMATCH[2]}.${BASH_REMATCH[4]:-0}"
 	else
-		echo 0.0.0
+		printf -v "$1" '%s' 0.0.0
 	fi
 }
 
 # kernel_at_least X.Y[.Z]: the recorded kernel is X.Y[.Z] or newer
 kernel_at_least() {
 	local have want=$1 h w i
-	have=$(kernel_upstream)
+	kernel_upstream_into have
 	IFS=. read -r -a h <<<"$have"
 	IFS=. read -r -a w <<<"$want"
 	for i in 0 1 2; do
@@ -240,7 +445,7 @@ kernel_at_least() {
 # series and at X.Y.Z or newer (a fix backported to that series only)
 kernel_series_at_least() {
 	local have
-	have=$(kernel_upstream)
+	kernel_upstream_into have
 	[[ ${have%.*} == "${1%.*}" ]] && kernel_at_least "$1"
 }
 

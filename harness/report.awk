@@ -2,13 +2,14 @@
 #
 # Input, tab-separated, made by `harness/ipcvm report`:
 #   R  run  label  kernel  machine  libc  distro    one line per run
-#   V  run  status  claim  detail                   pass / fail / skip
+#   V  run  status  claim  detail                   pass / fail / skip / error
+#                                                   (from the verdict records)
 #   O  run  name  value                             observations
 #   N  id | notes' words | English | claim ids | notes' numbers
 #
 # For every claim of the notes, and every documented claim the cases judge,
 # each run's verdict: holds / differs (with what was measured) / skipped
-# (with the reason).
+# (with the reason) / unjudged (the run cannot be judged: why).
 BEGIN { FS = "\t" }
 
 $1 == "R" { nruns++; label[$2] = $3; kernel[$2] = $4; machine[$2] = $5; libc[$2] = $6; distro[$2] = $7; next }
@@ -38,8 +39,8 @@ function esc(s) {
 function mdcell(s) { gsub(/\|/, "\\|", s); return s }
 
 # the notes claim N in run R: sets V (holds/differs/skipped/absent) and D
-function judge_note(n, r,    k, ids, i, j, parts, cl, total, failed, skipped, nums, kv, name, want, d, sk) {
-	total = failed = skipped = 0; d = sk = ""
+function judge_note(n, r,    k, ids, i, j, parts, cl, total, failed, skipped, unjudged, nums, kv, name, want, d, sk, u) {
+	total = failed = skipped = unjudged = 0; d = sk = u = ""
 	k = split(note_ids[n], ids, / +/)
 	for (i = 1; i <= k; i++) {
 		if (ids[i] == "") continue
@@ -49,6 +50,7 @@ function judge_note(n, r,    k, ids, i, j, parts, cl, total, failed, skipped, nu
 			if (cl == "") continue
 			total++
 			if (status[r, cl] == "fail") { failed++; d = d (d ? "; " : "") ids[i] " fails" (detail[r, cl] != "" ? ": " detail[r, cl] : "") }
+			else if (status[r, cl] == "error") { unjudged++; u = u (u ? "; " : "") ids[i] " cannot be judged: " detail[r, cl] }
 			else if (status[r, cl] == "skip") { skipped++; sk = ids[i] " skipped: " detail[r, cl] }
 		}
 	}
@@ -62,12 +64,13 @@ function judge_note(n, r,    k, ids, i, j, parts, cl, total, failed, skipped, nu
 		else d = d (d ? "; " : "") name "=" want " as the notes say"
 	}
 	if (total == 0) { V = "absent"; D = "not recorded in this run"; return }
-	if (failed) { V = "differs"; D = d; return }
+	if (failed) { V = "differs"; D = d (u ? "; " u : ""); return }
+	if (unjudged) { V = "unjudged"; D = u; return }
 	if (skipped == total) { V = "skipped"; D = sk; return }
 	V = "holds"; D = d
 }
 
-function verdict_word(s) { return s == "pass" ? "holds" : s == "fail" ? "differs" : s == "skip" ? "skipped" : "absent" }
+function verdict_word(s) { return s == "pass" ? "holds" : s == "fail" ? "differs" : s == "skip" ? "skipped" : s == "error" ? "unjudged" : "absent" }
 
 END {
 	if (format == "html") html(); else md()
@@ -116,7 +119,7 @@ function html(    r, n, c, st) {
 	print "<style>"
 	print "body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"
 	print "td,th{border:1px solid #bbb;padding:.3em .6em;vertical-align:top;text-align:left}"
-	print "th{background:#eee}.holds{background:#d9f2d9}.differs{background:#f8d0d0}.skipped{background:#f3ecc8}.absent{background:#eee;color:#777}"
+	print "th{background:#eee}.holds{background:#d9f2d9}.differs{background:#f8d0d0}.skipped{background:#f3ecc8}.absent{background:#eee;color:#777}.unjudged{background:#e8d0f0}"
 	print "blockquote{margin:.3em 0;color:#555}.detail{font-size:.85em;color:#444}"
 	print "</style></head><body>"
 	print "<h1>ipcvm claims report</h1>"
