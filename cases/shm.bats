@@ -249,8 +249,8 @@ setup() { require_observations; }
 
 # The control: the same loop, but each process takes and gives back a
 # semaphore of its own, so the calls cost the same and exclude no one.  It
-# runs again (up to 32 times) until it loses an update; what it lost wanders
-# from run to run, whether it lost any does not.
+# runs again (up to 32 times, twice on one CPU) until it loses an update;
+# what it lost wanders from run to run, whether it lost any does not.
 # report-only: shm.nolock.lost_count: how many of the 40000 updates the control's last round lost (it wanders); SHM-LOCK-NEEDED judges shm.nolock.lost_updates
 # report-only: shm.nolock.rounds_count: how many rounds the control ran before it lost an update (it wanders)
 # report-only: shm.nolock.cpus_count: the CPUs the probe could run on (sched_getaffinity); SHM-LOCK-NEEDED skips below 2 when nothing was lost
