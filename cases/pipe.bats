@@ -165,7 +165,10 @@ new_pipe_bytes() {
 		expect pipe.capacity.default_bytes -eq $((2 * page)) \
 			"the user is past fs.pipe-user-pages-soft ($(meta sysctl.fs.pipe-user-pages-soft) pages: a fresh pipe could not grow back to $bytes bytes): PIPE_MIN_DEF_BUFFERS, 2 pages of $page bytes"
 	else
-		if ! unprivileged_pipe_user; then
+		if unprivileged_pipe_user; then
+			expect pipe.capacity.regrow_to_default = OK \
+				"growing back to what a new pipe gets succeeds (EPERM: the user is past the soft limit)"
+		else
 			# the limits do not apply to a process capable of
 			# CAP_SYS_RESOURCE or CAP_SYS_ADMIN: growing never fails here
 			expect pipe.capacity.regrow_to_default = OK \
@@ -197,8 +200,16 @@ new_pipe_bytes() {
 	elif pipe_pages_spent; then
 		# growing from 1 to 8 pages may fit under the soft limit or not,
 		# by how far past it the user's other pipes are
+		local result
 		expect pipe.setsz.five_pages_plus_one.result_bytes in "$((8 * page)),EPERM" \
 			"the user is past fs.pipe-user-pages-soft: growing may be refused (fs/pipe.c pipe_set_size)"
+		read_obs result pipe.setsz.five_pages_plus_one.result_bytes
+		if [[ $result == EPERM ]]; then
+			expect pipe.setsz.five_pages_plus_one.getpipe_bytes -eq "$page" "the refused pipe keeps its one page"
+		else
+			expect pipe.setsz.five_pages_plus_one.getpipe_bytes -eq $((8 * page)) \
+				"F_GETPIPE_SZ reports what F_SETPIPE_SZ set"
+		fi
 	else
 		expect pipe.setsz.five_pages_plus_one.result_bytes -eq $((8 * page)) \
 			"5 pages + 1 byte rounds up to 8 pages"
@@ -207,6 +218,7 @@ new_pipe_bytes() {
 	fi
 }
 
+# judged-only-when: pipe.setsz.pipe_max_size_bytes: the user is within fs.pipe-user-pages-soft or capable of CAP_SYS_RESOURCE or CAP_SYS_ADMIN (past the limit a new pipe gets 2 pages and growing fails whatever pipe-max-size is)
 # report-only: pipe.setsz.cap_sys_resource: CapEff, the probe's own namespace; the cases ask the initial namespace's (meta.env cap_init_ns), which capable() checks
 @test "PIPE-SETSZ-MAX: a process within fs.pipe-user-pages-soft may set exactly /proc/sys/fs/pipe-max-size; past it (unprivileged) growing fails with EPERM (proc(5), fcntl(2); fs/pipe.c pipe_set_size)" {
 	require_regrow || return 1
