@@ -621,6 +621,7 @@ addr_width_rule() {
 	esac
 }
 
+# judged-only-when: vm.addr.cpu_la57: the flag is absent (then 4-level paging) or the width is 56; present with 47 bits is a kernel that keeps it with 5-level paging off
 # report-only: vm.addr.cpu_physical_bits: shown beside the notes' "physical addresses follow RAM size"; not judged
 
 @test "VM-ADDR-WIDTH: a 64-bit process maps far beyond the notes' 4 GiB, up to the paging mode's width (x86-64: 47 bits, 56 with 5-level paging; arm64 VA_BITS; ...), not the pointer's 64 bits; a 32-bit one at most 4 GiB (notes section 2; Documentation/arch/x86/x86_64/mm.rst, arch/*/Kconfig)" {
@@ -631,6 +632,7 @@ addr_width_rule() {
 		expect vm.addr.max_user_bits -gt 32 "the notes' 32-bit rule would stop at 4 GiB"
 		expect vm.addr.max_user_bits -lt "$ptr" "the paging mode, not the pointer, sets the width"
 	fi
+	# addr_width_rule and is_user_mode_linux read vm.addr.user_mode_linux
 	addr_width_rule
 	expect vm.addr.max_user_bits in "$widths" "$why"
 	[[ $ptr == 64 && $(meta machine) == x86_64 ]] || return 0
