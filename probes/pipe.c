@@ -1,7 +1,8 @@
 /*
  * pipe.c - what the kernel does with anonymous pipes: ends, EOF, SIGPIPE,
- * blocking and O_NONBLOCK, capacity and F_SETPIPE_SZ, PIPE_BUF atomicity,
- * and the buffer that outlives its writer.  Records only; cases/pipe.bats
+ * blocking and O_NONBLOCK, capacity and F_SETPIPE_SZ (with the per-user
+ * limits), PIPE_BUF atomicity and its control, pipes between any holders
+ * of the descriptors, and the buffer that outlives its writer.  Records only; cases/pipe.bats
  * judges.
  */
 #include "config.h"
@@ -210,6 +211,7 @@ static void holders(void)
 	char path[4096], buf[8] = "", ctl[CMSG_SPACE(sizeof(int))] = { 0 };
 	const char *args[] = { path, NULL };
 	int fds[2], ls, conn;
+	sigset_t old;
 	pid_t w, r;
 
 	/* two children of the probe: neither is the other's parent */
@@ -232,8 +234,17 @@ static void holders(void)
 	}
 	strcpy(sa.sun_path, path);
 	ls = SETUP(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-	SETUP(bind(ls, (struct sockaddr *)&sa, sizeof(sa)));
+	/* made and registered with signals held, so an interrupt cannot
+	 * leave the socket file behind */
+	hold_signals(&old);
+	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
+		int err = errno;
+
+		release_signals(&old);
+		probe_fail("bind", err);
+	}
 	cleanup_unlink(path);
+	release_signals(&old);
 	SETUP(listen(ls, 1));
 	pid_t peer = spawn_peer("scm", args);
 	conn = (int)TRY(hang_ms(), accept4(ls, NULL, NULL, SOCK_CLOEXEC)).ret;
