@@ -869,21 +869,19 @@ static int mixed_queue(void)
 	return id;
 }
 
-/* one receive from a fresh mixed queue: its text, and its type */
-static void select_one(const char *name, long type, int flags)
+/* one receive from a fresh mixed queue: its text (observation TEXT_NAME),
+ * and its type (MTYPE_NAME) */
+static void select_one(const char *text_name, const char *mtype_name, long type, int flags)
 {
-	char n[128];
 	struct msg m;
 	int id = mixed_queue();
 	struct outcome o = recv_text(id, &m, TEXT_MAX - 1, type, flags | IPC_NOWAIT, 0);
 
-	snprintf(n, sizeof(n), "%s.text", name);
-	obs_received(n, o, &m);
-	snprintf(n, sizeof(n), "%s.mtype", name);
+	obs_received(text_name, o, &m);
 	if (o.ret == -1)
-		obs_outcome(n, o);
+		obs_outcome(mtype_name, o);
 	else
-		obs_int(n, m.mtype);
+		obs_int(mtype_name, m.mtype);
 	drop_queue(id);
 }
 
@@ -900,10 +898,10 @@ static void types(void)
 		strcat(sent, mixed[i].text);
 	}
 	obs_str("types.sent", sent);
-	select_one("types.typ0", 0, 0);
-	select_one("types.typ2", 2, 0);
-	select_one("types.typ_minus2", -2, 0);
-	select_one("types.except3", 3, MSG_EXCEPT);
+	select_one("types.typ0.text", "types.typ0.mtype", 0, 0);
+	select_one("types.typ2.text", "types.typ2.mtype", 2, 0);
+	select_one("types.typ_minus2.text", "types.typ_minus2.mtype", -2, 0);
+	select_one("types.except3.text", "types.except3.mtype", 3, MSG_EXCEPT);
 
 	struct msg m;
 
@@ -1245,13 +1243,14 @@ static long long read_sysctl(const char *name)
 	return read_ll_file(path);
 }
 
-/* write NAME=VALUE; on failure record why and skip DEPENDENT */
-static int ns_set(int fd, const char *name, long long value, const char *const dependent[])
+/* write NAME=VALUE, its outcome as observation OBS; on failure record why
+ * and skip DEPENDENT */
+static int ns_set(int fd, const char *name, const char *obs, long long value,
+		  const char *const dependent[])
 {
-	char obs[64], why[96];
+	char why[96];
 	int err = write_sysctl(name, value);
 
-	snprintf(obs, sizeof(obs), "ns.%s.write", name);
 	rep_errno(fd, obs, err);
 	if (!err)
 		return 1;
@@ -1276,7 +1275,7 @@ static void ns_msgmni(int fd)
 	int ids[4 * NS_MSGMNI], n = 0;
 	struct outcome o = { 0, 0, 0 };
 
-	if (!ns_set(fd, "msgmni", NS_MSGMNI, dep))
+	if (!ns_set(fd, "msgmni", "ns.msgmni.write", NS_MSGMNI, dep))
 		return;
 	rep_int(fd, "ns.msgmni.requested_count", NS_MSGMNI);
 	rep_int(fd, "ns.msgmni.readback_count", read_sysctl("msgmni"));
@@ -1302,7 +1301,7 @@ static void ns_msgmax(int fd)
 	struct msg *m;
 	int id;
 
-	if (!ns_set(fd, "msgmax", NS_MSGMAX, dep))
+	if (!ns_set(fd, "msgmax", "ns.msgmax.write", NS_MSGMAX, dep))
 		return;
 	rep_int(fd, "ns.msgmax.requested_bytes", NS_MSGMAX);
 	rep_int(fd, "ns.msgmax.readback_bytes", read_sysctl("msgmax"));
@@ -1330,7 +1329,7 @@ static void ns_msgmnb(int fd)
 	long long bytes;
 	int id;
 
-	if (!ns_set(fd, "msgmnb", NS_MSGMNB, dep))
+	if (!ns_set(fd, "msgmnb", "ns.msgmnb.write", NS_MSGMNB, dep))
 		return;
 	rep_int(fd, "ns.msgmnb.requested_bytes", NS_MSGMNB);
 	rep_int(fd, "ns.msgmnb.readback_bytes", read_sysctl("msgmnb"));

@@ -433,23 +433,22 @@ static struct exchange writer_side(struct handshake *hs)
 	return x;
 }
 
-static void obs_exchange(const char *prefix, struct exchange x, int status)
-{
-	char name[96];
+/* the four observations of one exchange, spelled out where they are used */
+struct exchange_names {
+	const char *ready, *filter, *reply, *end;
+};
 
-	snprintf(name, sizeof(name), "%s.reader_ready", prefix);
-	obs_bool(name, x.ready);
-	snprintf(name, sizeof(name), "%s.syscall_filter", prefix);
+static void obs_exchange(const struct exchange_names *n, struct exchange x, int status)
+{
+	obs_bool(n->ready, x.ready);
 	if (!x.ready)
-		obs_str(name, "no-report");	/* the claim fails: no proof */
+		obs_str(n->filter, "no-report");	/* the claim fails: no proof */
 	else if (x.filter == 1)
-		obs_str(name, "yes");
+		obs_str(n->filter, "yes");
 	else
-		obs_errno(name, -x.filter);
-	snprintf(name, sizeof(name), "%s.reply_matches", prefix);
-	obs_bool(name, x.reply_ok);
-	snprintf(name, sizeof(name), "%s.reader_end", prefix);
-	obs_fate(name, status);
+		obs_errno(n->filter, -x.filter);
+	obs_bool(n->reply, x.reply_ok);
+	obs_fate(n->end, status);
 }
 
 /* ---- peers: programs that know only a path and a project id ---------------- */
@@ -606,17 +605,25 @@ static int fork_reader(void *arg)
 
 static void shared_fork(void)
 {
+	static const struct exchange_names names = {
+		"shared.fork.reader_ready", "shared.fork.syscall_filter",
+		"shared.fork.reply_matches", "shared.fork.reader_end",
+	};
 	int id = new_private(sizeof(struct handshake));
 	pid_t pid = spawn(fork_reader, &id);	/* attaches on its own */
 	struct handshake *hs = attach(id, 0);
 	struct exchange x = writer_side(hs);
 
-	obs_exchange("shared.fork", x, reap(pid, hang_ms()));
+	obs_exchange(&names, x, reap(pid, hang_ms()));
 	finish_attached(id, hs);
 }
 
 static void shared_unrelated(void)
 {
+	static const struct exchange_names names = {
+		"shared.unrelated.reader_ready", "shared.unrelated.syscall_filter",
+		"shared.unrelated.reply_matches", "shared.unrelated.reader_end",
+	};
 	char path[4096], projs[8];
 	const char *args[] = { path, projs, NULL };
 	int proj;
@@ -629,7 +636,7 @@ static void shared_unrelated(void)
 	snprintf(projs, sizeof(projs), "%d", proj);
 	pid = spawn_peer("reader", args);
 	x = writer_side(hs);	/* before reap: argument order is unspecified */
-	obs_exchange("shared.unrelated", x, reap(pid, hang_ms()));
+	obs_exchange(&names, x, reap(pid, hang_ms()));
 	finish_attached(id, hs);
 }
 
