@@ -9,12 +9,17 @@ load ../harness/ipcvm
 setup_file() { observe pipe; }
 setup() { require_observations; }
 
-# The per-user pipe limits (fs/pipe.c, Linux 4.5+; pipe(7) /proc files):
-# alloc_pipe_info caps a new pipe at fs.pipe-max-size unless capable(
-# CAP_SYS_RESOURCE), and gives PIPE_MIN_DEF_BUFFERS = 2 pages to a user
-# charged more than fs.pipe-user-pages-soft who is neither
-# capable(CAP_SYS_RESOURCE) nor capable(CAP_SYS_ADMIN)
-# (pipe_is_unprivileged_user); pipe_set_size then refuses to grow any of
+# The per-user pipe limits (fs/pipe.c; pipe(7) /proc files): since Linux
+# 4.9 (086e774a57fb "pipe: cap initial pipe capacity according to
+# pipe-max-size limit") alloc_pipe_info caps a new pipe at
+# fs.pipe-max-size unless capable(CAP_SYS_RESOURCE), and since 4.5
+# (759c01142a "pipe: limit the per-user amount of pages allocated in
+# pipes") it gives a user charged more than fs.pipe-user-pages-soft who is
+# neither capable(CAP_SYS_RESOURCE) nor capable(CAP_SYS_ADMIN)
+# (pipe_is_unprivileged_user) a small pipe: 1 page, and 2 pages
+# (PIPE_MIN_DEF_BUFFERS) since 46c4c9d1beb7 ("pipe: increase minimum
+# default pipe size to 2 pages", 5.14, backported to the stable series of
+# August 2021, 4.19 among them); pipe_set_size then refuses to grow any of
 # that user's pipes with EPERM.  capable() asks the initial user namespace
 # (has_init_cap), not the recording process's own.
 
@@ -46,7 +51,7 @@ new_pipe_bytes() {
 	read_obs page pipe.capacity.page_size_bytes || return 1
 	read_obs max pipe.setsz.pipe_max_size_bytes || return 1
 	bytes=$((16 * page))
-	if ! has_init_cap CAP_SYS_RESOURCE && ((max > 0 && max < bytes)); then
+	if kernel_at_least 4.9 && ! has_init_cap CAP_SYS_RESOURCE && ((max > 0 && max < bytes)); then
 		bytes=$((max / page * page))
 	fi
 	echo "$bytes"
@@ -161,9 +166,12 @@ new_pipe_bytes() {
 	read_obs page pipe.capacity.page_size_bytes
 	require_regrow || return 1
 	bytes=$(new_pipe_bytes) || return 1
-	if pipe_pages_spent; then
+	if pipe_pages_spent && kernel_at_least 5.14; then
 		expect pipe.capacity.default_bytes -eq $((2 * page)) \
 			"the user is past fs.pipe-user-pages-soft ($(meta sysctl.fs.pipe-user-pages-soft) pages: a fresh pipe could not grow back to $bytes bytes): PIPE_MIN_DEF_BUFFERS, 2 pages of $page bytes"
+	elif pipe_pages_spent; then
+		expect pipe.capacity.default_bytes in "$page,$((2 * page))" \
+			"the user is past fs.pipe-user-pages-soft: 1 page before 46c4c9d1beb7, 2 with it (Linux $(kernel_upstream) is older than 5.14, where it landed; stable series got it in August 2021)"
 	else
 		if unprivileged_pipe_user; then
 			expect pipe.capacity.regrow_to_default = OK \
