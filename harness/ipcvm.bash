@@ -8,21 +8,11 @@
 #
 # Bash, because Bats is.
 
-# Bats sources this file again for every @test, with a DEBUG trap that runs
-# for each command, function definitions included.  Sourced from Bats'
-# load (a function), it defines everything from inside a function that
-# runs without that trap (set +T only until load returns), then returns.
-ipcvm_source_untraced() {
-	local IPCVM_BASH_UNTRACED=1
-	# shellcheck source=/dev/null
-	source "$1"
-}
-# shellcheck disable=SC2168 # sourced from a function: load
-if [[ -z ${IPCVM_BASH_UNTRACED:-} && -n ${BATS_TEST_NAME:-} ]] && local - 2>/dev/null; then
-	set +T
-	ipcvm_source_untraced "${BASH_SOURCE[0]}"
-	return 0
-fi
+# Speed: Bats runs every @test in a new Bash that sources the case file
+# and this one, and traces the test with a DEBUG trap that costs about half
+# a millisecond for every command run, in the helpers too.  So the helpers
+# the cases call run their work with the trap off (ipcvm_untraced), and
+# observe() reads FAMILY.obs and meta.env once per family file.
 
 : "${IPCVM_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
 # make check sets IPCVM_VERDICT_DIR for the case files; the harness's own
@@ -100,9 +90,11 @@ ipcvm_record() {
 # teardown: the @test's closing record, its verdict the worst of its
 # assertions' (a case file that needs a teardown of its own calls
 # ipcvm_close_test from it)
+# (with Bats' DEBUG trap off for good: a failed case's stack trace is the
+# one Bats took when it failed)
 teardown() {
-	local -
-	set +T
+	trap - DEBUG
+	local IPCVM_IN_HELPER=1
 	ipcvm_close_test
 }
 ipcvm_close_test() {
@@ -129,6 +121,31 @@ ipcvm_close_test() {
 	done
 	printf 'T\t%s\t%s\t%s\t%s\t%s\t%s\n' "${v[@]}" >>"$IPCVM_VERDICTS"
 	return 0
+}
+
+# ipcvm_untraced FUNCTION ARGS...: FUNCTION's status, run without Bats'
+# DEBUG trap, which is put back after (a helper that fails ends the case:
+# Bats took the stack trace on entry).  The trap is the one Bats 1.5 to
+# 1.13 set (tracing.bash bats_setup_tracing); the commands of this file
+# are left out of Bats' stack traces, so a failure names the case's line.
+IPCVM_DEBUG_TRAP='' IPCVM_HERE=${BASH_SOURCE[0]%/*}
+declare -F bats_debug_trap >/dev/null &&
+	# shellcheck disable=SC2016 # the trap text itself
+	IPCVM_DEBUG_TRAP='trap '\''bats_debug_trap "$BASH_SOURCE"'\'' DEBUG'
+ipcvm_untraced() {
+	if [[ -n ${IPCVM_IN_HELPER:-} || -z $IPCVM_DEBUG_TRAP || -z ${BATS_TEST_TMPDIR:-} ]]; then
+		"$@"
+		return
+	fi
+	trap - DEBUG
+	if [[ -n $IPCVM_HERE && ${BATS_DEBUG_EXCLUDE_PATHS[*]:-} != *"$IPCVM_HERE"* ]] &&
+		declare -F bats_add_debug_exclude_path >/dev/null; then
+		bats_add_debug_exclude_path "$IPCVM_HERE"
+	fi
+	local IPCVM_IN_HELPER=1 ipcvm_rc=0
+	"$@" || ipcvm_rc=$?
+	eval "$IPCVM_DEBUG_TRAP"
+	return $ipcvm_rc
 }
 
 # ---- getting the observations (setup_file) ------------------------------
@@ -182,7 +199,8 @@ recording said: $(cat "$BATS_FILE_TMPDIR/record.err")"
 }
 
 # setup(): fail or skip a case whose family's run is broken or skipped.
-require_observations() {
+require_observations() { ipcvm_untraced ipcvm_require_observations; }
+ipcvm_require_observations() {
 	IPCVM_T0=${EPOCHREALTIME/[.,]/}
 	case ${IPCVM_STATUS:-} in
 	recorded) ;;
@@ -223,7 +241,8 @@ ipcvm_kv_init() {
 # lookup NAME: print the recorded value, or return 1 when NAME was not
 # recorded.  No fork.
 declare -gA IPCVM_VALUES=() IPCVM_METAV=()
-lookup() {
+lookup() { ipcvm_untraced ipcvm_lookup "$@"; }
+ipcvm_lookup() {
 	load_values && [[ -v IPCVM_VALUES[$1] ]] || return 1
 	printf '%s\n' "${IPCVM_VALUES[$1]}"
 }
@@ -242,7 +261,8 @@ load_values() {
 }
 
 # meta KEY: a meta.env value, quotes removed; status 1 when absent
-meta() {
+meta() { ipcvm_untraced ipcvm_meta "$@"; }
+ipcvm_meta() {
 	if [[ ${#IPCVM_METAV[@]} -eq 0 && -n ${IPCVM_META_INIT:-} ]]; then
 		eval "IPCVM_METAV=($IPCVM_META_INIT)"
 	fi
@@ -260,11 +280,7 @@ meta() {
 # read_obs VAR NAME: set VAR to observation NAME, for a case that computes
 # its expectation from another observation.  A missing observation fails the
 # case; one the probe recorded as SKIP skips it.
-read_obs() {
-	local -
-	set +T
-	ipcvm_read_obs "$@"
-}
+read_obs() { ipcvm_untraced ipcvm_read_obs "$@"; }
 ipcvm_read_obs() {
 	load_values
 	if [[ ! -v IPCVM_VALUES[$2] ]]; then
@@ -285,12 +301,7 @@ ipcvm_read_obs() {
 #   "in" with VALUE a comma-separated list of allowed values.
 # On failure prints the claim, what was compared, what was observed and on
 # which kernel.
-# (the helpers that cases call run their work untraced: see the top)
-expect() {
-	local -
-	set +T
-	ipcvm_expect "$@"
-}
+expect() { ipcvm_untraced ipcvm_expect "$@"; }
 ipcvm_expect() {
 	local name=$1 op=$2 want=$3 why=${4:-} got held
 	IPCVM_T_ASSERT=${EPOCHREALTIME/[.,]/}
@@ -320,7 +331,8 @@ ipcvm_expect() {
 
 # claim_fails NAME WANTED OBSERVED [WHY]: the standard failure report, and
 # a record "fail" (WANTED is "OPERATOR EXPECTED")
-claim_fails() {
+claim_fails() { ipcvm_untraced ipcvm_claim_fails "$@"; }
+ipcvm_claim_fails() {
 	local op=${2%% *} want=${2#* }
 	[[ $2 == *" "* ]] || op='' want=$2
 	ipcvm_record fail "$1" "$op" "$want" "$3" "observed $1=$3, expected $1 $2${4:+ ($4)}"
@@ -385,7 +397,8 @@ cap_bit_into() {
 
 # has_cap NAME: the recording process held capability NAME in its own user
 # namespace (what ns_capable() asks for the objects that namespace owns)
-has_cap() {
+has_cap() { ipcvm_untraced ipcvm_has_cap "$@"; }
+ipcvm_has_cap() {
 	local bit caps
 	cap_bit_into bit "$1" || return 1
 	meta_into caps cap_eff || return 1
@@ -397,7 +410,8 @@ has_cap() {
 # a rootless container or of unshare -r holds it only in its own
 # namespace).  Runs recorded before meta.env had cap_init_ns were all
 # recorded in the initial namespace.
-has_init_cap() {
+has_init_cap() { ipcvm_untraced ipcvm_has_init_cap "$@"; }
+ipcvm_has_init_cap() {
 	local bit caps
 	cap_bit_into bit "$1" || return 1
 	meta_into caps cap_init_ns || meta_into caps cap_eff || return 1
@@ -429,7 +443,8 @@ kernel_upstream_into() {
 }
 
 # kernel_at_least X.Y[.Z]: the recorded kernel is X.Y[.Z] or newer
-kernel_at_least() {
+kernel_at_least() { ipcvm_untraced ipcvm_kernel_at_least "$@"; }
+ipcvm_kernel_at_least() {
 	local have want=$1 h w i
 	kernel_upstream_into have
 	IFS=. read -r -a h <<<"$have"
@@ -443,7 +458,8 @@ kernel_at_least() {
 
 # kernel_series_at_least X.Y.Z: the recorded kernel is of the X.Y stable
 # series and at X.Y.Z or newer (a fix backported to that series only)
-kernel_series_at_least() {
+kernel_series_at_least() { ipcvm_untraced ipcvm_kernel_series_at_least "$@"; }
+ipcvm_kernel_series_at_least() {
 	local have
 	kernel_upstream_into have
 	[[ ${have%.*} == "${1%.*}" ]] && kernel_at_least "$1"
