@@ -226,10 +226,19 @@ new_pipe_bytes() {
 	fi
 }
 
-# judged-only-when: pipe.setsz.pipe_max_size_bytes: the user is within fs.pipe-user-pages-soft or capable of CAP_SYS_RESOURCE or CAP_SYS_ADMIN (past the limit a new pipe gets 2 pages and growing fails whatever pipe-max-size is)
 # report-only: pipe.setsz.cap_sys_resource: CapEff, the probe's own namespace; the cases ask the initial namespace's (meta.env cap_init_ns), which capable() checks
 @test "PIPE-SETSZ-MAX: a process within fs.pipe-user-pages-soft may set exactly /proc/sys/fs/pipe-max-size; past it (unprivileged) growing fails with EPERM (proc(5), fcntl(2); fs/pipe.c pipe_set_size)" {
+	local page max
+	read_obs page pipe.capacity.page_size_bytes
+	read_obs max pipe.setsz.pipe_max_size_bytes
 	require_regrow || return 1
+	# proc(5): at least the page size, and rounded up on writing
+	# (fs/pipe.c round_pipe_size: a power-of-two number of pages)
+	if ! [[ $max =~ ^[0-9]+$ ]] || ((max < page || (max & (max - 1)) != 0)); then
+		claim_fails pipe.setsz.pipe_max_size_bytes "a power of two, at least $page" "$max" \
+			"the kernel keeps pipe-max-size a power-of-two number of pages"
+		return 1
+	fi
 	if pipe_pages_spent; then
 		expect pipe.setsz.at_max = EPERM \
 			"the user is past fs.pipe-user-pages-soft and capable of neither CAP_SYS_RESOURCE nor CAP_SYS_ADMIN"
