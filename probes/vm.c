@@ -558,8 +558,11 @@ static int boot_no_zero_page(void)
 
 static void zero_page_section(long long size)
 {
-	size_t len = (size_t)(size < ZERO_BYTES ? size : ZERO_BYTES);
 	long long pmd = read_ll_file("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
+	/* room for two pages one PMD apart, PMD-aligned: 3 PMDs (a PMD is
+	 * 2 MiB with 4K pages, 32 MiB with 16K, 512 MiB with 64K) */
+	long long want = pmd > 0 && 3 * pmd > ZERO_BYTES ? 3 * pmd : ZERO_BYTES;
+	size_t len = (size_t)(size < want ? size : want);
 	long long region0, region1;
 	volatile char sink = 0;
 	struct snap s0, s1;
@@ -598,7 +601,10 @@ static void zero_page_section(long long size)
 		obs_bool("zero.read.same_frame",
 			 pfn_of((char *)a) == pfn_of((char *)(a + (uintptr_t)pmd)));
 
-	/* writing one of them gives it a page of its own */
+	/* writing one of them gives it a page of its own (the first page of
+	 * the region when no PMD-aligned page fits in it) */
+	if (a + 2 * (uintptr_t)pmd > (uintptr_t)q + len)
+		a = (uintptr_t)q;
 	before = pfn_of((char *)a);
 	((char *)a)[0] = 1;
 	keep(q);
