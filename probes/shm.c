@@ -1252,10 +1252,20 @@ static long count_with(struct counter_child *c, int *all_ok)
 	return *c->counter;
 }
 
+/* semctl(2): the calling program must define this union; passing a bare
+ * int for SETVAL works only where an int and the union are passed alike
+ * (on 64-bit big-endian s390x every semaphore then started at 0) */
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
 /* 1 + LOCK_PROCS semaphores, each of value 1: the lock, and one for each
  * child of the control; removed at exit */
 static int new_locks(void)
 {
+	union semun one = { .val = 1 };
 	sigset_t old;
 	int id, err;
 
@@ -1268,7 +1278,7 @@ static int new_locks(void)
 	if (id == -1)
 		probe_fail("semget", err);
 	for (int i = 0; i < 1 + LOCK_PROCS; i++)
-		SETUP(semctl(id, i, SETVAL, 1));
+		SETUP(semctl(id, i, SETVAL, one));
 	return id;
 }
 
