@@ -1094,16 +1094,21 @@ static void two_hosts(void)
 		record_net(&ar, host_sees);
 }
 
-void probe_main(void)
+static void boundaries_all(void)
 {
-	pair_duplex();
-	pair_other_end();
 	boundaries(SOCK_DGRAM, "dgram.first_recv_bytes", "dgram.second_recv_bytes");
 	boundaries(SOCK_SEQPACKET, "seqpacket.first_recv_bytes", "seqpacket.second_recv_bytes");
 	boundaries(SOCK_STREAM, "stream.first_recv_bytes", "stream.second_recv_bytes");
-	peer_closed();
-	pair_inet();
-	unix_path();
-	tcp_loopback();
-	two_hosts();
 }
+
+const struct probe_section probe_sections[] = {
+	SECTION(pair_duplex, "SOCK-PAIR-DUPLEX"),
+	SECTION(pair_other_end, "SOCK-PAIR-OTHER-END"),
+	SECTION(boundaries_all, "SOCK-DGRAM-BOUNDARIES SOCK-SEQPACKET-BOUNDARIES"),
+	SECTION(peer_closed, "SOCK-PEER-CLOSED-EOF SOCK-PEER-CLOSED-EPIPE SOCK-PEER-CLOSED-SIGPIPE"),
+	SECTION(pair_inet, "SOCK-PAIR-INET"),
+	SECTION(unix_path, "SOCK-UNIX-PATH SOCK-UNIX-FILE"),
+	SECTION(tcp_loopback, "SOCK-TCP-LOOPBACK SOCK-TCP-EPHEMERAL"),
+	SECTION(two_hosts, "SOCK-NETNS-TCP SOCK-NETNS-ISOLATED SOCK-IPCNS-KEY"),
+	{ 0 }
+};

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/sem.h>
@@ -227,13 +228,41 @@ enum undo_kind { UNDO_NONE, UNDO_UNLINK, UNDO_RMDIR, UNDO_MSGQ, UNDO_SHM,
 struct undo {
 	enum undo_kind kind;
 	pid_t owner;
+	pid_t section;		/* the section process it was made under, or 0 */
 	int id;			/* IPC id, fd or pid */
 	char path[PATH_MAX];
 };
 
+/*
+ * The registry is shared by the probe and every process it forks
+ * (MAP_SHARED, made in main before any fork), so that when a section's
+ * process dies without cleaning up (a crash, a deadline), the probe undoes
+ * what it and its helpers made.  Each entry names its owner, which alone
+ * undoes it while alive; slots are taken with an atomic add.
+ */
 #define MAX_UNDO 256
-static struct undo undo[MAX_UNDO];
-static volatile sig_atomic_t nundo;
+static struct undo undo_private[MAX_UNDO];
+static struct undo *undo = undo_private;
+static int nundo_private;
+static int *nundo_p = &nundo_private;
+#define nundo (__atomic_load_n(nundo_p, __ATOMIC_SEQ_CST))
+
+/* the section process this process belongs to (0 outside sections),
+ * and that section's name */
+static pid_t current_section;
+static const char *current_section_name;
+
+static void share_registry(void)
+{
+	size_t size = sizeof(struct undo) * MAX_UNDO + sizeof(int);
+	void *m = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED)
+		return;		/* private: sections that die may leave objects */
+	undo = m;
+	nundo_p = (int *)((char *)m + sizeof(struct undo) * MAX_UNDO);
+}
 
 void hold_signals(sigset_t *old)
 {
@@ -253,19 +282,24 @@ static void push(enum undo_kind kind, int id, const char *path)
 	sigset_t old;
 	struct undo *u;
 
+	int slot;
+
 	hold_signals(&old);
-	if (nundo == MAX_UNDO) {
+	slot = __atomic_fetch_add(nundo_p, 1, __ATOMIC_SEQ_CST);
+	if (slot >= MAX_UNDO) {
+		__atomic_fetch_sub(nundo_p, 1, __ATOMIC_SEQ_CST);
 		release_signals(&old);
 		probe_fail("cleanup registry full", ENOSPC);
 	}
-	u = &undo[nundo];
-	u->kind = kind;
+	u = &undo[slot];
+	u->kind = UNDO_NONE;	/* not undone until complete */
 	u->owner = getpid();
+	u->section = current_section;
 	u->id = id;
 	u->path[0] = '\0';
 	if (path)
 		snprintf(u->path, sizeof(u->path), "%s", path);
-	nundo++;
+	__atomic_store_n(&u->kind, kind, __ATOMIC_SEQ_CST);
 	release_signals(&old);
 }
 
@@ -297,16 +331,16 @@ void cleanup_done_ipc(int id)
 	forget(UNDO_SEM, id, NULL);
 }
 
-/* async-signal-safe: only system calls, newest entry first */
-static void run_cleanup(void)
+/* undo the entries that MINE accepts, newest first; async-signal-safe:
+ * only system calls */
+static void undo_where(int (*mine)(const struct undo *, pid_t), pid_t who)
 {
-	pid_t self = getpid();
 	int saved = errno;
 
 	for (int i = nundo - 1; i >= 0; i--) {
 		struct undo *u = &undo[i];
 
-		if (u->owner != self || u->kind == UNDO_NONE)
+		if (u->kind == UNDO_NONE || !mine(u, who))
 			continue;
 		switch (u->kind) {
 		case UNDO_UNLINK: unlink(u->path); break;
@@ -324,6 +358,14 @@ static void run_cleanup(void)
 		u->kind = UNDO_NONE;
 	}
 	errno = saved;
+}
+
+static int owned_by(const struct undo *u, pid_t who) { return u->owner == who; }
+static int made_under(const struct undo *u, pid_t who) { return u->section == who; }
+
+static void run_cleanup(void)
+{
+	undo_where(owned_by, getpid());
 }
 
 static void on_fatal_signal(int sig)
@@ -404,6 +446,19 @@ void probe_fail_at(const char *call, int err, const char *file, int line)
 	for (char *p = where; *p; p++)
 		if (!(isalnum((unsigned char)*p) || strchr("_.:/+-", *p)))
 			*p = '_';
+	if (current_section == getpid()) {
+		/* the section ends; the probe goes on with the next one */
+		char name[160];
+
+		snprintf(name, sizeof(name), "probe.section.%.64s.error_call", current_section_name);
+		emit(name, call_token(call));
+		snprintf(name, sizeof(name), "probe.section.%.64s.error_errno", current_section_name);
+		emit(name, errno_name(err));
+		snprintf(name, sizeof(name), "probe.section.%.64s.error_where", current_section_name);
+		emit(name, where);
+		run_cleanup();
+		_exit(EXIT_HARD_ERROR);
+	}
 	emit("error.call", call_token(call));
 	emit("error.errno", errno_name(err));
 	emit("error.where", where);
@@ -414,6 +469,15 @@ void probe_fail_at(const char *call, int err, const char *file, int line)
 
 void probe_skip(const char *reason)
 {
+	if (current_section && current_section == getpid()) {
+		/* only this section cannot run here */
+		char name[160];
+
+		snprintf(name, sizeof(name), "probe.section.%.64s.skip_reason", current_section_name);
+		emit(name, reason);
+		run_cleanup();
+		_exit(EXIT_SKIP);
+	}
 	emit("skip.reason", reason);
 	emit("probe.status", "skipped");
 	run_cleanup();
@@ -464,7 +528,6 @@ pid_t spawn(int (*fn)(void *), void *arg)
 	pid_t pid = fork_tied();
 
 	if (pid == 0) {
-		nundo = 0;
 		int rc = fn(arg);
 		run_cleanup();
 		_exit(rc);
@@ -660,14 +723,117 @@ int inherited_fds(void)
 	return n;
 }
 
+/* ---- sections ---------------------------------------------------------- */
+
+int section_ms(void)
+{
+	return env_ms("IPCVM_SECTION_MS", 3 * hang_ms());
+}
+
+static void list_sections(void)
+{
+	for (const struct probe_section *s = probe_sections; s->name; s++)
+		printf("%-24s %s\n", s->name, s->claims);
+}
+
+/* probe.section.NAME.claims=ID+ID+... */
+static void record_claims(const struct probe_section *s)
+{
+	char name[128], value[480];
+	size_t n = 0;
+
+	snprintf(name, sizeof(name), "probe.section.%.64s.claims", s->name);
+	for (const char *c = s->claims; *c && n < sizeof(value) - 1; c++)
+		if (*c != ' ' || (n > 0 && value[n - 1] != '+'))
+			value[n++] = *c == ' ' ? '+' : *c;
+	while (n > 0 && value[n - 1] == '+')
+		n--;
+	value[n] = '\0';
+	emit(name, n ? value : "none");
+}
+
+/* how the section's process ended, as an observation value */
+static void section_end(const char *section, int status, char *buf, size_t size)
+{
+	if (status == -1)
+		snprintf(buf, size, "timeout");
+	else if (WIFSIGNALED(status))
+		snprintf(buf, size, "crashed-%s", signal_name(WTERMSIG(status)));
+	else if (WEXITSTATUS(status) == 0)
+		snprintf(buf, size, "ok");
+	else if (WEXITSTATUS(status) == EXIT_HARD_ERROR)
+		snprintf(buf, size, "error");
+	else if (WEXITSTATUS(status) == EXIT_SKIP)
+		snprintf(buf, size, "skipped");
+	else
+		snprintf(buf, size, "exit-%d", WEXITSTATUS(status));
+	(void)section;
+}
+
+static void run_section(const struct probe_section *s)
+{
+	char name[128], end[64];
+	pid_t pid;
+	int status;
+
+	record_claims(s);
+	pid = fork_tied();
+	if (pid == 0) {
+		/* the section's process writes its own observations */
+		main_pid = getpid();
+		current_section = main_pid;
+		current_section_name = s->name;
+		s->run();
+		run_cleanup();
+		_exit(EXIT_RECORDED);
+	}
+	status = reap(pid, section_ms());
+	/* what the section, its helpers and peers made and did not undo
+	 * (it crashed, or was killed at its deadline) */
+	undo_where(made_under, pid);
+	section_end(s->name, status, end, sizeof(end));
+	snprintf(name, sizeof(name), "probe.section.%.64s", s->name);
+	emit(name, end);
+}
+
+static int wanted(const char *name, int argc, char **argv)
+{
+	if (argc == 0)
+		return 1;
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int run_sections(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		const struct probe_section *s = probe_sections;
+
+		while (s->name && strcmp(s->name, argv[i]) != 0)
+			s++;
+		if (!s->name) {
+			fprintf(stderr, "%s: no section '%s' (--list shows them)\n",
+				PROBE_NAME, argv[i]);
+			return EXIT_HARD_ERROR;
+		}
+	}
+	for (const struct probe_section *s = probe_sections; s->name; s++)
+		if (wanted(s->name, argc, argv))
+			run_section(s);
+	return 0;
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: %s\n"
+	fprintf(stderr, "usage: %s [--list | --only SECTION...]\n"
 		"Records the %s observations of this kernel on standard output\n"
 		"(name=value lines; see HACKING.md).  Exit 0 recorded, 77 skipped,\n"
-		"99 hard error.  It takes no arguments.\n",
+		"99 hard error.  --list prints the sections and the claims each\n"
+		"serves; --only runs only the sections named.\n",
 		PROBE_NAME, PROBE_NAME);
 }
 
@@ -691,13 +857,24 @@ int main(int argc, char **argv)
 		return EXIT_HARD_ERROR;
 	}
 	main_pid = getpid();	/* only the probe itself writes observations */
-	if (argc != 1) {
+	share_registry();
+	if (argc == 2 && strcmp(argv[1], "--list") == 0 && probe_sections) {
+		list_sections();
+		return EXIT_RECORDED;
+	}
+	if (argc >= 2 && strcmp(argv[1], "--only") == 0 && probe_sections) {
+		if (run_sections(argc - 2, argv + 2) != 0)
+			return EXIT_HARD_ERROR;
+	} else if (argc != 1) {
 		fprintf(stderr, "%s: unexpected argument '%s'\n", PROBE_NAME,
 			argv[1]);
 		usage();
 		return EXIT_HARD_ERROR;
+	} else if (probe_sections) {
+		run_sections(0, NULL);
+	} else {
+		probe_main();
 	}
-	probe_main();
 	emit("probe.status", "recorded");
 	run_cleanup();
 	return EXIT_RECORDED;

@@ -153,11 +153,43 @@ struct peer_role {
 
 /*
  * Each probe defines these.  PROBE_NAME is the family prefix of its
- * observations; probe_main() records them and returns normally.
+ * observations; probe_peers the roles spawn_peer() can start.
  */
 extern const char PROBE_NAME[];
 extern const struct peer_role probe_peers[];	/* ends with {0} */
-void probe_main(void);
+
+/*
+ * A section is the unit the library runs: one group of claims, measured in
+ * a process of its own (forked, with its own deadline), so that a section
+ * that crashes or hangs cannot take another down.  A probe lists its
+ * sections in order, in the style of kselftest's TEST():
+ *
+ *   const struct probe_section probe_sections[] = {
+ *           SECTION(ends, "PIPE-END-READ PIPE-END-WRITE"),
+ *           ...
+ *           { 0 }
+ *   };
+ *
+ * For each section the probe records probe.section.NAME.claims (the claim
+ * ids, joined by +) and, when it ends, probe.section.NAME: ok, or what
+ * stopped it (crashed-SIGSEGV, timeout, error, exit-N).  A section that did
+ * not end ok makes every claim it serves an error, never a skip (the cases'
+ * require_observations).  `PROBE --list` prints the sections and their
+ * claims; `PROBE --only NAME...` runs only those.  The deadline of a
+ * section is IPCVM_SECTION_MS (default: 3 x hang_ms()).
+ *
+ * A probe without sections defines probe_main() instead, run in the
+ * probe's own process.
+ */
+struct probe_section {
+	const char *name;	/* a word: [a-z0-9_] */
+	const char *claims;	/* the claim ids it serves, space-separated */
+	void (*run)(void);
+};
+#define SECTION(fn, claims) { #fn, (claims), (fn) }
+extern const struct probe_section probe_sections[] __attribute__((weak));
+void probe_main(void) __attribute__((weak));
+int section_ms(void);
 
 /* ---- small helpers ---------------------------------------------------- */
 
