@@ -858,6 +858,20 @@ int main(int argc, char **argv)
 	}
 	main_pid = getpid();	/* only the probe itself writes observations */
 	share_registry();
+	/* the C library the probe was built with, which meta.env (read by the
+	 * shell's tools) cannot tell for a static cross or musl build */
+#ifdef __GLIBC__
+	{
+		char libc[32];
+
+		snprintf(libc, sizeof(libc), "glibc-%d.%d", __GLIBC__, __GLIBC_MINOR__);
+		if (argc == 1 || strcmp(argv[1], "--list") != 0)
+			emit("probe.libc", libc);
+	}
+#else
+	if (argc == 1 || strcmp(argv[1], "--list") != 0)
+		emit("probe.libc", "not-glibc");
+#endif
 	if (argc == 2 && strcmp(argv[1], "--list") == 0 && probe_sections) {
 		list_sections();
 		return EXIT_RECORDED;
