@@ -32,6 +32,7 @@ const char *const socket_faults[] = {
 	"sock-pair-inet-allowed", "sock-unix-path-private", "sock-unix-rebind-stale",
 	"sock-tcp-peer-refused", "sock-ephemeral-out-of-range",
 	"sock-netns-unreachable", "sock-nonlocal-bind", "sock-newipc-ignored",
+	"sock-inet-pair-crashes",
 	NULL,
 };
 
@@ -130,6 +131,12 @@ int socketpair(int domain, int type, int proto, int sv[2])
 
 	if (!sock_fault())
 		return real_socketpair_call(domain, type, proto, sv);
+	if (is("sock-inet-pair-crashes") && domain == AF_INET) {
+		/* a C library that dies inside one section of the probe: that
+		 * section's claims are errors, the others are still judged */
+		signal(SIGSEGV, SIG_DFL);
+		raise(SIGSEGV);
+	}
 	if (is("sock-pair-inet-allowed") && domain == AF_INET) {
 		/* the pair is made, of AF_UNIX sockets, whatever was asked */
 		domain = AF_UNIX;
