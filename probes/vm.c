@@ -194,27 +194,47 @@ static void snap(struct snap *s)
 
 /* STEP.{vmsize,vmrss,rss}_delta_kib from FROM to TO, and the minor faults
  * taken since PREV */
-static void obs_growth(const char *step, const struct snap *from,
+/* the names of one step's growth, spelled out where they are defined so
+ * that grep finds each */
+struct growth_names {
+	const char *vmsize, *vmrss, *rss, *vmrss_minus_rss, *minor_faults;
+};
+
+static const struct growth_names lazy_alloc = {
+	"lazy.alloc.vmsize_delta_kib", "lazy.alloc.vmrss_delta_kib",
+	"lazy.alloc.rss_delta_kib", "lazy.alloc.vmrss_minus_rss_kib",
+	"lazy.alloc.minor_faults_count",
+};
+static const struct growth_names lazy_write_part = {
+	"lazy.write_part.vmsize_delta_kib", "lazy.write_part.vmrss_delta_kib",
+	"lazy.write_part.rss_delta_kib", "lazy.write_part.vmrss_minus_rss_kib",
+	"lazy.write_part.minor_faults_count",
+};
+static const struct growth_names lazy_write_all = {
+	"lazy.write_all.vmsize_delta_kib", "lazy.write_all.vmrss_delta_kib",
+	"lazy.write_all.rss_delta_kib", "lazy.write_all.vmrss_minus_rss_kib",
+	"lazy.write_all.minor_faults_count",
+};
+static const struct growth_names zero_read = {
+	"zero.read.vmsize_delta_kib", "zero.read.vmrss_delta_kib",
+	"zero.read.rss_delta_kib", "zero.read.vmrss_minus_rss_kib",
+	"zero.read.minor_faults_count",
+};
+
+static void obs_growth(const struct growth_names *n, const struct snap *from,
 		       const struct snap *prev, const struct snap *to)
 {
-	char name[128];
-
-	snprintf(name, sizeof(name), "%s.vmsize_delta_kib", step);
-	obs_int(name, to->vmsize - from->vmsize);
-	snprintf(name, sizeof(name), "%s.vmrss_delta_kib", step);
-	obs_int(name, to->vmrss - from->vmrss);
-	snprintf(name, sizeof(name), "%s.rss_delta_kib", step);
+	obs_int(n->vmsize, to->vmsize - from->vmsize);
+	obs_int(n->vmrss, to->vmrss - from->vmrss);
 	if (from->rss < 0 || to->rss < 0)
-		obs_skip(name, "no-smaps-rollup");
+		obs_skip(n->rss, "no-smaps-rollup");
 	else
-		obs_int(name, to->rss - from->rss);
-	snprintf(name, sizeof(name), "%s.vmrss_minus_rss_kib", step);
+		obs_int(n->rss, to->rss - from->rss);
 	if (to->rss < 0)
-		obs_skip(name, "no-smaps-rollup");
+		obs_skip(n->vmrss_minus_rss, "no-smaps-rollup");
 	else
-		obs_int(name, to->vmrss - to->rss);
-	snprintf(name, sizeof(name), "%s.minor_faults_count", step);
-	obs_int(name, to->minflt - prev->minflt);
+		obs_int(n->vmrss_minus_rss, to->vmrss - to->rss);
+	obs_int(n->minor_faults, to->minflt - prev->minflt);
 }
 
 /* keep stores to P even though nothing reads them before free/munmap */
@@ -508,17 +528,17 @@ static void lazy_section(long long size)
 	if (p == MAP_FAILED)
 		return;
 	snap(&s1);
-	obs_growth("lazy.alloc", &s0, &s0, &s1);
+	obs_growth(&lazy_alloc, &s0, &s0, &s1);
 
 	memset(p, 0, (size_t)part);		/* "只往里面写1M" */
 	keep(p);
 	snap(&s2);
-	obs_growth("lazy.write_part", &s0, &s1, &s2);
+	obs_growth(&lazy_write_part, &s0, &s1, &s2);
 
 	memset(p, 0, (size_t)size);		/* the notes' memset */
 	keep(p);
 	snap(&s3);
-	obs_growth("lazy.write_all", &s0, &s2, &s3);
+	obs_growth(&lazy_write_all, &s0, &s2, &s3);
 	/* top's view while the written block is still held (the notes' "VIRT
 	 * 523m RES 512m" is read then): VIRT and RES are the write_all
 	 * deltas; SHR, and what the page tables say is not anonymous */
@@ -585,7 +605,7 @@ static void zero_page_section(long long size)
 		sink += q[off];
 	snap(&s1);
 	region1 = region_kib(q, "Rss");
-	obs_growth("zero.read", &s0, &s0, &s1);
+	obs_growth(&zero_read, &s0, &s0, &s1);
 	obs_int("zero.read.region_rss_delta_kib", region1 - region0);
 
 	/* Two read pages one PMD apart: the same frame, the zero page (or the
@@ -762,19 +782,16 @@ static long long majflt_now(void)
 	return ru.ru_majflt;
 }
 
-/* touch one byte of page 0 of M: the major faults it took, and whether the
- * page is resident afterwards */
-static void fault_back(const char *prefix, const char *m)
+/* touch one byte of page 0 of M: the major faults it took (recorded as
+ * FAULTS), and whether the page is resident afterwards (RESIDENT) */
+static void fault_back(const char *faults, const char *resident, const char *m)
 {
-	char name[128];
 	long long before = majflt_now();
 	volatile char c = m[0];
 
 	(void)c;
-	snprintf(name, sizeof(name), "%s.touch.major_faults_count", prefix);
-	obs_int(name, majflt_now() - before);
-	snprintf(name, sizeof(name), "%s.touch.resident_pages", prefix);
-	obs_int(name, resident_pages((void *)m, (size_t)pg));
+	obs_int(faults, majflt_now() - before);
+	obs_int(resident, resident_pages((void *)m, (size_t)pg));
 }
 
 /* pages of the first LEN bytes of FD in the page cache (mincore of a
@@ -813,7 +830,7 @@ static void evict_fadvise(const char *dir)
 	if (m == MAP_FAILED)
 		probe_fail("mmap", errno);
 	obs_int("evict.fadvise.resident_pages", resident_pages(m, len));
-	fault_back("evict.fadvise", m);
+	fault_back("evict.fadvise.touch.major_faults_count", "evict.fadvise.touch.resident_pages", m);
 	munmap(m, len);
 	close(fd);
 }
@@ -872,7 +889,7 @@ static void evict_pageout(const char *dir)
 	}
 	obs_outcome("evict.pageout.madvise", o);
 	obs_int("evict.pageout.resident_pages", resident_pages(m, len));
-	fault_back("evict.pageout", m);
+	fault_back("evict.pageout.touch.major_faults_count", "evict.pageout.touch.resident_pages", m);
 	munmap(m, len);
 	close(fd);
 	if (pinned)
