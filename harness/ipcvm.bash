@@ -196,6 +196,25 @@ recording said: $(cat "$BATS_FILE_TMPDIR/record.err")"
 	error) IPCVM_PROBLEM="the $family probe hit a hard error in its own setup: $(lookup error.call) failed with $(lookup error.errno) at $(lookup error.where) (kernel $(meta kernel_release))" ;;
 	esac
 	export IPCVM_STATUS
+	# the claims whose section did not end ok (probes/lib/probe.h
+	# sections): "ID<TAB>section<TAB>how it ended<TAB>detail" lines, read
+	# once here so that a run whose sections all ended ok costs nothing
+	IPCVM_SECTIONS_NOT_OK=$(awk -F= '
+		{ v[$1] = substr($0, length($1) + 2) }
+		END {
+			for (k in v) {
+				if (k !~ /^probe\.section\.[a-z0-9_]+\.claims$/) continue
+				s = k; sub(/^probe\.section\./, "", s); sub(/\.claims$/, "", s)
+				st = ("probe.section." s) in v ? v["probe.section." s] : "never-ended"
+				if (st == "ok") continue
+				p = "probe.section." s
+				d = st == "skipped" ? v[p ".skip_reason"] : \
+				    st == "error" ? v[p ".error_call"] " failed with " v[p ".error_errno"] " at " v[p ".error_where"] : ""
+				n = split(v[k], ids, "+")
+				for (i = 1; i <= n; i++) printf "%s\t%s\t%s\t%s\n", ids[i], s, st, d
+			}
+		}' "$IPCVM_OBS")
+	export IPCVM_SECTIONS_NOT_OK
 }
 
 # setup(): fail or skip a case whose family's run is broken or skipped.
@@ -203,11 +222,34 @@ require_observations() { ipcvm_untraced ipcvm_require_observations; }
 ipcvm_require_observations() {
 	IPCVM_T0=${EPOCHREALTIME/[.,]/}
 	case ${IPCVM_STATUS:-} in
-	recorded) ;;
+	recorded) [[ -z ${IPCVM_SECTIONS_NOT_OK:-} ]] || require_section ;;
 	skipped) ipcvm_record skip probe.status = recorded skipped "$IPCVM_PROBLEM"
 		skip "$IPCVM_PROBLEM" ;;
 	*) ipcvm_error probe.status "$IPCVM_PROBLEM" ;;
 	esac
+}
+
+# require_section: this test's claim is an error when the probe's section
+# that measures it did not end ok (a crash, its deadline, a hard error:
+# what it recorded cannot be trusted), and a skip when that section could
+# not run here.  Other sections' claims are judged as usual.
+require_section() {
+	local id=${BATS_TEST_DESCRIPTION%%:*} cid sec how detail why
+	while IFS=$'\t' read -r cid sec how detail; do
+		[[ $cid == "$id" ]] || continue
+		case $how in
+		skipped)
+			ipcvm_record skip "probe.section.$sec" = ok skipped "${detail//-/ }"
+			skip "the $IPCVM_FAMILY probe's section $sec cannot run here: ${detail//-/ }" ;;
+		error) why="it hit a hard error: $detail" ;;
+		timeout) why="it was still running at its deadline and was killed" ;;
+		crashed-*) why="its process was killed by ${how#crashed-}" ;;
+		never-ended) why="it never ended: the probe was cut short while it ran" ;;
+		*) why="it ended with $how" ;;
+		esac
+		ipcvm_error "probe.section.$sec" "$id cannot be judged: the $IPCVM_FAMILY probe's section $sec, which measures it, did not end ok ($how): $why (kernel $(meta kernel_release))"
+		return 1
+	done <<<"$IPCVM_SECTIONS_NOT_OK"
 }
 
 # ---- reading ------------------------------------------------------------
