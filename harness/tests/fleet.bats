@@ -95,6 +95,11 @@ doc() {
 	assert_failure 1
 	assert_line "FIFO-B TFAIL: a claim about FIFO-B (man(7)); expected fifo.x = EEXIST, observed fifo.x=OK"
 	assert_line --regexp '^failed +1$'
+	# no verdict at all is broken, never a pass
+	doc >"$BATS_TEST_TMPDIR/none.json"
+	run export_ ltp "$BATS_TEST_TMPDIR/none.json"
+	assert_failure 2
+	assert_line --regexp '^ipcvm TBROK: .*no verdict'
 	doc fail:FIFO-A:EEXIST:OK error:FIFO-B >"$BATS_TEST_TMPDIR/error.json"
 	run export_ ltp "$BATS_TEST_TMPDIR/error.json"
 	assert_failure 3
@@ -249,7 +254,9 @@ install_suite() {
 	local builddir
 	builddir=$(dirname "${IPCVM_PROBEDIR:-/nonexistent/probes}")
 	[[ -f $builddir/Makefile ]] || skip "not run from a configured build (IPCVM_PROBEDIR): make install needs one"
-	make -s -C "$builddir" install prefix="$1" >"$BATS_TEST_TMPDIR/install.log" 2>&1 ||
+	# a fresh make: the variables of the make check running us (TESTS=...,
+	# FAMILIES=...) must not reach it through MAKEFLAGS
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$builddir" install prefix="$1" >"$BATS_TEST_TMPDIR/install.log" 2>&1 ||
 		fail "make install failed: $(tail -n 20 "$BATS_TEST_TMPDIR/install.log")"
 }
 
@@ -261,13 +268,14 @@ kirk_counts() {
 # check_kirk_report REPORT: one result per family, each with the number of
 # claims its case file has, and none failing on this healthy machine
 check_kirk_report() {
-	local f n
-	run jq -r '.results | length' "$1"
-	assert_output "$("$IPCVM_SRCDIR/harness/ipcvm" families | wc -l)"
+	local f n got
+	got=$(jq -r '.results | length' "$1")
+	[[ $got == "$("$IPCVM_SRCDIR/harness/ipcvm" families | wc -l)" ]] || fail "$got results in $1, not one per family"
 	for f in $("$IPCVM_SRCDIR/harness/ipcvm" families); do
 		n=$(grep -c '^@test ' "$IPCVM_SRCDIR/cases/$f.bats")
-		run jq -r --arg t "ipcvm_$f" '.results[] | select(.test_fqn == $t) | "\(.test.passed + .test.failed + .test.broken + .test.skipped) \(.status)"' "$1"
-		assert_output --regexp "^$n (pass|conf)\$"
+		got=$(jq -r --arg t "ipcvm_$f" '.results[] | select(.test_fqn == $t) | "\(.test.passed + .test.failed + .test.broken + .test.skipped) \(.status)"' "$1")
+		[[ $got =~ ^$n\ (pass|conf)$ ]] ||
+			fail "ipcvm_$f: '$got', not $n claims passing or skipped; its log: $(jq -r --arg t "ipcvm_$f" '.results[] | select(.test_fqn == $t) | .test.log' "$1" | head -n 20)"
 	done
 }
 
@@ -307,7 +315,8 @@ check_kirk_report() {
 	run jq -r '.results[0].status' "$BATS_TEST_TMPDIR/b.json"
 	assert_output fail
 
-	make -s -C "$(dirname "$IPCVM_PROBEDIR")" uninstall prefix="$root" >/dev/null 2>&1 || fail "make uninstall failed"
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$(dirname "$IPCVM_PROBEDIR")" uninstall prefix="$root" >/dev/null 2>&1 ||
+		fail "make uninstall failed"
 	[[ ! -e $root/runtest/ipcvm && ! -e $root/testcases/bin/ipcvm-pipe && ! -e $root/libexec/ipcvm/probes ]] ||
 		fail "make uninstall left the suite behind"
 }
