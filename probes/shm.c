@@ -1024,24 +1024,6 @@ static void obs_ns_errno(const char *name, int write_err, int err)
 	}
 }
 
-/*
- * Whether this process's euid is uid 0 of the initial user namespace, the
- * "global root" that, before Linux 6.9, alone could write an IPC
- * namespace's /proc/sys/kernel limits (fs/proc/proc_sysctl.c test_perm:
- * current_euid() == GLOBAL_ROOT_UID).  uid 0 of unshare -r run by root is
- * it; uid 0 of a rootless container is not.  A sysctl file of a table with
- * no set_ownership belongs to GLOBAL_ROOT_UID and stat shows that owner
- * through the caller's uid map: 0 only where the caller's uid 0 is it.
- */
-static void obs_writer_global_root(void)
-{
-	struct stat st;
-
-	if (stat("/proc/sys/fs/file-max", &st) == -1)
-		obs_skip("ns.writer_global_root", "stat-of-proc-sys-fs-file-max-failed");
-	else
-		obs_bool("ns.writer_global_root", geteuid() == 0 && st.st_uid == 0);
-}
 
 static void namespace_limits(void)
 {

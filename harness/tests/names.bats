@@ -13,10 +13,11 @@ case_names() {
 		awk '{ print $NF }' | tr -d '"' | sort -u
 }
 
-# sources FAMILY: the C files of FAMILY's probe
+# sources FAMILY: the C files of FAMILY's probe, and the library's (which
+# records the few observations families share)
 sources() {
 	local f
-	for f in "$IPCVM_SRCDIR/probes/$1.c" "$IPCVM_SRCDIR/probes/$1"/*.c; do
+	for f in "$IPCVM_SRCDIR/probes/$1.c" "$IPCVM_SRCDIR/probes/$1"/*.c "$IPCVM_SRCDIR"/probes/lib/*.c; do
 		[[ -f $f ]] && printf '%s\n' "$f"
 	done
 }

@@ -144,6 +144,11 @@ int reap(pid_t pid, int ms);
 /* exit code of a wait status, or 128 + signal */
 int status_code(int status);
 
+/* ns.writer_global_root=yes/no: whether this process is the "global root"
+ * that alone could write an IPC namespace's limits before Linux 6.9 (msgq
+ * and shm record it beside their namespace sysctl writes) */
+void obs_writer_global_root(void);
+
 /* ---- the probe itself ----------------------------------------------- */
 
 struct peer_role {
