@@ -4,23 +4,14 @@
 # test breaks one thing in a copy of a fresh, good run.
 
 load ../ipcvm
+load good-run
 
-ipcvm() { "$IPCVM_SRCDIR/harness/ipcvm" "$@"; }
-
-setup_file() {
-	export GOOD=$BATS_FILE_TMPDIR/good
-	if [[ -n ${IPCVM_PROBEDIR:-} ]]; then
-		ipcvm record --out "$GOOD" fifo 2>/dev/null || true
-	fi
-}
+setup_file() { record_good_run; }
 
 setup() {
-	[[ -f $GOOD/fifo.obs ]] || fail "no good run to start from: run through make check (IPCVM_PROBEDIR)"
-	load_bats_support
-	source "$IPCVM_BATS_LIBDIR/bats-assert/load.bash"
-	source "$IPCVM_BATS_LIBDIR/bats-file/load.bash"
 	BAD=$BATS_TEST_TMPDIR/bad
-	cp -r "$GOOD" "$BAD"
+	copy_good_run "$BAD"
+	source "$IPCVM_BATS_LIBDIR/bats-file/load.bash"
 }
 
 # the fifo cases judged against DIR: only two of them, which is enough to
@@ -83,7 +74,7 @@ refute_any_pass() {
 }
 
 @test "RESULTS-WRONG-FAMILY: an observation of another family in fifo.obs is refused" {
-	sed -i '1s/^fifo\./pipe./' "$BAD/fifo.obs"
+	sed -i '0,/^fifo\./s/^fifo\./pipe./' "$BAD/fifo.obs"
 	run ipcvm validate "$BAD" fifo
 	assert_failure
 	assert_output --partial "does not belong to the fifo family"

@@ -7,22 +7,13 @@
 # run, a skipping run, and a run that cannot be judged.
 
 load ../ipcvm
+load good-run
 
-ipcvm() { "$IPCVM_SRCDIR/harness/ipcvm" "$@"; }
-
-setup_file() {
-	export GOOD=$BATS_FILE_TMPDIR/good
-	if [[ -n ${IPCVM_PROBEDIR:-} ]]; then
-		ipcvm record --out "$GOOD" fifo 2>/dev/null || true
-	fi
-}
+setup_file() { record_good_run; }
 
 setup() {
-	[[ -f $GOOD/fifo.obs ]] || fail "no good run to start from: run through make check (IPCVM_PROBEDIR)"
-	load_bats_support
-	source "$IPCVM_BATS_LIBDIR/bats-assert/load.bash"
 	RUN=$BATS_TEST_TMPDIR/run
-	cp -r "$GOOD" "$RUN"
+	copy_good_run "$RUN"
 	XML=$BATS_TEST_TMPDIR/junit.xml REC=$BATS_TEST_TMPDIR/verdicts
 }
 
