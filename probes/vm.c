@@ -1163,13 +1163,43 @@ static void top_view(struct top_view *t)
 	t->shr = status_kib("RssFile") + status_kib("RssShmem");
 }
 
+/* The kernel's online CPUs, which its per-CPU counter batch follows: from
+ * /sys/devices/system/cpu/online ("0-3,6"), not sysconf, which musl
+ * answers from this process's affinity (1 once the probe pins itself) */
+static long online_cpus(void)
+{
+	char buf[256], *p;
+	long n = 0;
+	ssize_t len;
+	int fd = open("/sys/devices/system/cpu/online", O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return sysconf(_SC_NPROCESSORS_ONLN);
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return sysconf(_SC_NPROCESSORS_ONLN);
+	buf[len] = '\0';
+	for (p = buf; *p >= '0' && *p <= '9';) {
+		long lo = strtol(p, &p, 10), hi = lo;
+
+		if (*p == '-')
+			hi = strtol(p + 1, &p, 10);
+		n += hi - lo + 1;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	return n > 0 ? n : sysconf(_SC_NPROCESSORS_ONLN);
+}
+
 /* Memory to touch: 1 MiB, or 16 per-CPU counter batches (max(32, 2 x online
  * CPUs) pages, lib/percpu_counter.c) where that is more, so that the
  * counters' slack (6.2 to 6.15) stays well below what is measured; at most
  * 64 MiB */
 static size_t top_bytes(void)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long cpus = online_cpus();
 	long long batch = cpus > 16 ? 2 * cpus : 32;
 	long long bytes = 16 * batch * pg;
 
@@ -1218,7 +1248,7 @@ void probe_main(void)
 	 * below one batch; on one CPU, two readings then differ from the
 	 * truth by less than two batches whatever the machine's size */
 	obs_bool("rss.pinned", pin_to_this_cpu(&all));
-	obs_int("rss.online_cpus", sysconf(_SC_NPROCESSORS_ONLN));
+	obs_int("rss.online_cpus", online_cpus());
 	pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 
 	page_size_section();

@@ -845,6 +845,24 @@ static int run_sections(int argc, char **argv)
 	return 0;
 }
 
+/* the C library, as meta.env names it: glibc-X.Y, or the other C
+ * libraries' names (musl defines no macro of its own on purpose) */
+static const char *probe_libc(void)
+{
+#if defined(__GLIBC__) && !defined(__UCLIBC__)
+	static char libc[32];
+
+	snprintf(libc, sizeof(libc), "glibc-%d.%d", __GLIBC__, __GLIBC_MINOR__);
+	return libc;
+#elif defined(__UCLIBC__)
+	return "uclibc";
+#elif defined(__BIONIC__)
+	return "bionic";
+#else
+	return "musl";
+#endif
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 static void usage(void)
@@ -878,20 +896,15 @@ int main(int argc, char **argv)
 	}
 	main_pid = getpid();	/* only the probe itself writes observations */
 	share_registry();
-	/* the C library the probe was built with, which meta.env (read by the
-	 * shell's tools) cannot tell for a static cross or musl build */
-#ifdef __GLIBC__
-	{
-		char libc[32];
-
-		snprintf(libc, sizeof(libc), "glibc-%d.%d", __GLIBC__, __GLIBC_MINOR__);
-		if (argc == 1 || strcmp(argv[1], "--list") != 0)
-			emit("probe.libc", libc);
+	/* the C library the probe was built with, which the shell's tools
+	 * cannot tell for a static cross or musl build: recorded, and printed
+	 * by --libc for harness/ipcvm record's meta.env */
+	if (argc == 2 && strcmp(argv[1], "--libc") == 0) {
+		printf("%s\n", probe_libc());
+		return EXIT_RECORDED;
 	}
-#else
 	if (argc == 1 || strcmp(argv[1], "--list") != 0)
-		emit("probe.libc", "not-glibc");
-#endif
+		emit("probe.libc", probe_libc());
 	if (argc == 2 && strcmp(argv[1], "--list") == 0 && probe_sections) {
 		list_sections();
 		return EXIT_RECORDED;
