@@ -64,58 +64,11 @@ struct msg {
 	char mtext[TEXT_MAX];
 };
 
-/* ---- queues: made and removed with signals blocked -------------------- */
-
-/* ids this process registered, so a second msgget that returns the same id
- * does not register it twice (a stale RMID could hit a reused id later) */
-static int tracked[256];
-static int ntracked;
-
-static void block_all(sigset_t *old)
-{
-	sigset_t all;
-
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, old);
-}
-
-static void track(int id)
-{
-	for (int i = 0; i < ntracked; i++)
-		if (tracked[i] == id)
-			return;
-	if (ntracked == (int)(sizeof(tracked) / sizeof(tracked[0])))
-		probe_fail("too many queues tracked", ENOSPC);
-	tracked[ntracked++] = id;
-	cleanup_msgq(id);
-}
-
-static void untrack(int id)
-{
-	for (int i = 0; i < ntracked; i++)
-		if (tracked[i] == id)
-			tracked[i] = tracked[--ntracked];
-	cleanup_done_ipc(id);
-}
-
-/* msgget whose queue, if any, is registered before a signal can end the
- * probe between the two */
-static struct outcome get_queue(key_t key, int flags)
-{
-	sigset_t old;
-	struct outcome o;
-
-	block_all(&old);
-	o = TRY(0, msgget(key, flags));
-	if (o.ret != -1)
-		track((int)o.ret);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return o;
-}
+/* ---- queues: made and removed with signals held (sysv.c) -------------- */
 
 static int new_queue(key_t key, int flags)
 {
-	struct outcome o = get_queue(key, flags);
+	struct outcome o = sysv_msgget(key, flags);
 
 	if (o.ret == -1)
 		probe_fail("msgget", o.err);
@@ -127,23 +80,9 @@ static int private_queue(void)
 	return new_queue(IPC_PRIVATE, 0600);
 }
 
-/* IPC_RMID and forgetting the id happen together */
-static struct outcome remove_queue(int id)
-{
-	sigset_t old;
-	struct outcome o;
-
-	block_all(&old);
-	o = TRY(0, msgctl(id, IPC_RMID, NULL));
-	if (o.ret == 0)
-		untrack(id);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return o;
-}
-
 static void drop_queue(int id)
 {
-	struct outcome o = remove_queue(id);
+	struct outcome o = sysv_msgrmid(id);
 
 	if (o.ret == -1)
 		probe_fail("msgctl IPC_RMID", o.err);
@@ -163,62 +102,16 @@ static void set_qbytes(int id, unsigned long bytes)
 	SETUP(msgctl(id, IPC_SET, &ds));
 }
 
-/* ---- keys unique to the run ------------------------------------------- */
+/* ---- keys unique to the run (sysv.c) ---------------------------------- */
 
-/* is KEY already a message queue's key here (/proc/sysvipc/msg)? */
-static int key_in_use(key_t key)
-{
-	char line[512];
-	FILE *f = fopen("/proc/sysvipc/msg", "re");
-	int in_use = 0, k;
-
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof(line), f))	/* the header */
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "%d", &k) == 1 && (key_t)k == key)
-				in_use = 1;
-	fclose(f);
-	return in_use;
-}
-
-/*
- * A key nobody uses: ftok() of a new file in the scratch directory.  ftok
- * keeps only 16 bits of the inode, so the key is checked against the live
- * queues and another file tried when it is taken.  PATH gets the file.
- */
 static key_t fresh_key(const char *name, char *path, size_t size)
 {
-	for (int i = 0; i < 32; i++) {
-		char leaf[64];
-		sigset_t old;
-		key_t key;
-		int fd;
-
-		snprintf(leaf, sizeof(leaf), "%s.%d", name, i);
-		scratch_path(path, size, leaf);
-		/* a signal that arrives during open() is handled as it returns:
-		 * the file must be registered before that can happen */
-		block_all(&old);
-		fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-		if (fd != -1)
-			cleanup_unlink(path);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		if (fd == -1)
-			probe_fail("open of a key file", errno);
-		close(fd);
-		key = (key_t)SETUP(ftok(path, PROJ));
-		if (!key_in_use(key))
-			return key;
-	}
-	probe_fail("ftok gave only keys already in use", EEXIST);
+	return sysv_fresh_key(name, PROJ, path, size);
 }
 
 static key_t new_key(const char *name)
 {
-	char path[PATH_MAX];
-
-	return fresh_key(name, path, sizeof(path));
+	return sysv_fresh_key(name, PROJ, NULL, 0);
 }
 
 /* ---- messages ------------------------------------------------------------ */
@@ -534,19 +427,19 @@ static void getting(void)
 	key_t key = new_key("get"), other = new_key("excl");
 	struct outcome a, b, c;
 
-	obs_outcome("get.unused_key", get_queue(key, 0600));
-	a = get_queue(key, IPC_CREAT | 0600);
+	obs_outcome("get.unused_key", sysv_msgget(key, 0600));
+	a = sysv_msgget(key, IPC_CREAT | 0600);
 	obs_outcome("get.creat", a);
-	b = get_queue(key, IPC_CREAT | 0600);
-	c = get_queue(key, 0600);
+	b = sysv_msgget(key, IPC_CREAT | 0600);
+	c = sysv_msgget(key, 0600);
 	obs_bool("get.same_id_with_creat", a.ret != -1 && b.ret == a.ret);
 	obs_bool("get.same_id_without_creat", a.ret != -1 && c.ret == a.ret);
-	obs_outcome("get.excl_existing", get_queue(key, IPC_CREAT | IPC_EXCL | 0600));
-	obs_outcome("get.excl_new", get_queue(other, IPC_CREAT | IPC_EXCL | 0600));
+	obs_outcome("get.excl_existing", sysv_msgget(key, IPC_CREAT | IPC_EXCL | 0600));
+	obs_outcome("get.excl_new", sysv_msgget(other, IPC_CREAT | IPC_EXCL | 0600));
 
 	/* IPC_PRIVATE needs no IPC_CREAT and never finds an old queue */
-	a = get_queue(IPC_PRIVATE, 0600);
-	b = get_queue(IPC_PRIVATE, 0600);
+	a = sysv_msgget(IPC_PRIVATE, 0600);
+	b = sysv_msgget(IPC_PRIVATE, 0600);
 	obs_outcome("get.private.first", a);
 	obs_outcome("get.private.second", b);
 	obs_bool("get.private.distinct_ids", a.ret != -1 && b.ret != -1 && a.ret != b.ret);
@@ -567,15 +460,15 @@ static void stale_errno(void)
 	sigset_t old;
 	int id, after;
 
-	o = get_queue(key, 0600);
+	o = sysv_msgget(key, 0600);
 	obs_outcome("stale.failed_call", o);
 	errno = o.err;		/* as the failed call left it */
-	block_all(&old);
+	hold_signals(&old);
 	id = msgget(key, IPC_CREAT | 0600);	/* no TRY: it would reset errno */
 	after = errno;
 	if (id != -1)
-		track(id);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+		cleanup_msgq(id);
+	release_signals(&old);
 	obs_str("stale.successful_call", id == -1 ? errno_name(after) : "OK");
 	obs_errno("stale.errno_after_success", after);
 	obs_bool("stale.notes_check_says_missing", id != -1 && after == ENOENT);
@@ -814,8 +707,8 @@ static void removal(void)
 	pid_t pid;
 
 	put(id, 1, "still-queued");	/* queued messages do not delay removal */
-	obs_outcome("rmid.result", remove_queue(id));
-	obs_outcome("rmid.get_by_key", get_queue(key, 0600));
+	obs_outcome("rmid.result", sysv_msgrmid(id));
+	obs_outcome("rmid.get_by_key", sysv_msgget(key, 0600));
 	obs_outcome("rmid.send_old_id", send_text(id, 1, "x", IPC_NOWAIT));
 	obs_outcome("rmid.stat_old_id", TRY(0, msgctl(id, IPC_STAT, &ds)));
 
@@ -825,7 +718,7 @@ static void removal(void)
 	pid = spawn(blocked_receiver, &w);
 	close(fds[1]);
 	obs_bool("rmid.receiver_seen_blocked", wait_blocked(pid, SYS_msgrcv));
-	remove_queue(w.id);
+	sysv_msgrmid(w.id);
 	collect(fds[0], pid, expected);
 }
 
@@ -1438,9 +1331,9 @@ void probe_main(void)
 		probe_skip("msgmax-below-64-or-msgmnb-below-128-bytes-too-small-for-the-messages-of-the-probe");
 	/* scratch_dir() registers its directory after mkdtemp returns; a
 	 * SIGINT that lands during mkdtemp would be handled in between */
-	block_all(&old);
+	hold_signals(&old);
 	scratch_dir();
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	release_signals(&old);
 	getting();
 	stale_errno();
 	bridge();

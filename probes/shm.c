@@ -42,29 +42,10 @@ const char PROBE_NAME[] = "shm";
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/*
- * Creating an object and registering it for removal happen with every
- * signal held (hold_signals): a SIGINT in between would leave it behind.
- */
-/* a creation that may or may not succeed (IPC_PRIVATE, or IPC_CREAT with
- * IPC_EXCL: success means we made it); what it made is removed at exit */
-static struct outcome try_create(key_t key, size_t size, int flags)
-{
-	struct outcome o;
-	sigset_t old;
-
-	hold_signals(&old);
-	o = TRY(0, shmget(key, size, flags));
-	if (o.ret != -1)
-		cleanup_shm((int)o.ret);
-	release_signals(&old);
-	return o;
-}
-
 /* a new segment that the probe needs: failing to make it is a hard error */
 static int new_segment(key_t key, size_t size)
 {
-	struct outcome o = try_create(key, size, IPC_CREAT | IPC_EXCL | 0600);
+	struct outcome o = sysv_shmget(key, size, IPC_CREAT | IPC_EXCL | 0600);
 
 	if (o.ret == -1)
 		probe_fail("shmget", o.err);
@@ -98,21 +79,6 @@ static struct shmid_ds stat_shm(int id)
 	return ds;
 }
 
-/* IPC_RMID, and out of the registry at once: the id may be reused by
- * someone else once the segment is gone, and must never be removed twice */
-static struct outcome remove_shm(int id)
-{
-	sigset_t old;
-	struct outcome o;
-
-	hold_signals(&old);
-	o = TRY(0, shmctl(id, IPC_RMID, NULL));
-	if (o.ret != -1)
-		cleanup_done_ipc(id);
-	release_signals(&old);
-	return o;
-}
-
 /*
  * Done with a segment this process still has attached: mark it now, so the
  * last detach destroys it.  Where kernel.shm_rmid_forced is 1 the kernel
@@ -122,7 +88,7 @@ static struct outcome remove_shm(int id)
  */
 static void finish_attached(int id, const void *p)
 {
-	if (remove_shm(id).ret == -1)
+	if (sysv_shmrmid(id).ret == -1)
 		probe_fail("shmctl IPC_RMID", errno);
 	detach(p);
 }
@@ -214,35 +180,14 @@ static int proc_shm_find(int by_key, long long want, struct proc_shm *out)
 	return found;
 }
 
-/*
- * A key no segment uses yet: ftok(3) on a fresh file in the probe's private
- * scratch directory, so two runs never derive the same key from the same
- * file.  ftok keeps only 16 bits of the inode, so the key is also checked
- * against the keys in use, and another project id tried if it is taken.
- */
+/* the ftok() project id of every key this probe makes */
+enum { PROJ = 's' };
+
+/* a key no object uses yet (sysv.c); PATH gets its file */
 static key_t fresh_key(char *path, size_t size, int *proj)
 {
-	static int files;
-	char name[32];
-	key_t key;
-	int fd;
-
-	snprintf(name, sizeof(name), "key%d", files++);
-	scratch_path(path, size, name);
-	/* registered first: a signal between the two must not leave the file */
-	cleanup_unlink(path);
-	fd = (int)SETUP(open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
-	close(fd);
-	for (*proj = 1; *proj < 256; (*proj)++) {
-		struct proc_shm p;
-
-		key = ftok(path, *proj);
-		if (key == -1)
-			probe_fail("ftok", errno);
-		if (proc_shm_find(1, key, &p) != 1)
-			return key;
-	}
-	probe_fail("ftok: every project id gives a key in use", EEXIST);
+	*proj = PROJ;
+	return sysv_fresh_key("key", PROJ, path, size);
 }
 
 /* ---- a store seen through memory alone ----------------------------------- */
@@ -559,14 +504,14 @@ static void keys(void)
 		obs_bool("key.same_key_same_id", shmget(key, 0, 0600) == id);
 		obs_bool("key.creat_again_same_id", shmget(key, ps, IPC_CREAT | 0600) == id);
 		obs_outcome("key.excl_on_existing",
-			    try_create(key, ps, IPC_CREAT | IPC_EXCL | 0600));
+			    sysv_shmget(key, ps, IPC_CREAT | IPC_EXCL | 0600));
 	}
 
 	/* IPC_PRIVATE: a new segment every time, with or without IPC_CREAT
 	 * and IPC_EXCL (shmget(2) NOTES) */
-	struct outcome a = try_create(IPC_PRIVATE, ps, IPC_CREAT | IPC_EXCL | 0600);
-	struct outcome b = try_create(IPC_PRIVATE, ps, IPC_CREAT | IPC_EXCL | 0600);
-	struct outcome c = try_create(IPC_PRIVATE, ps, 0600);
+	struct outcome a = sysv_shmget(IPC_PRIVATE, ps, IPC_CREAT | IPC_EXCL | 0600);
+	struct outcome b = sysv_shmget(IPC_PRIVATE, ps, IPC_CREAT | IPC_EXCL | 0600);
+	struct outcome c = sysv_shmget(IPC_PRIVATE, ps, 0600);
 
 	obs_outcome("key.private_excl_twice", b);
 	obs_outcome("key.private_without_creat", c);
@@ -813,7 +758,7 @@ static void rmid(void)
 	obs_bool("rmid.before.key_is_private", ds.shm_perm.__key == IPC_PRIVATE);
 	obs_bool("rmid.before.mode_shm_dest", (ds.shm_perm.mode & SHM_DEST) != 0);
 
-	obs_outcome("rmid.result", remove_shm(id));
+	obs_outcome("rmid.result", sysv_shmrmid(id));
 	ds = stat_shm(id);
 	obs_bool("rmid.after.key_is_private", ds.shm_perm.__key == IPC_PRIVATE);
 	obs_bool("rmid.after.mode_shm_dest", (ds.shm_perm.mode & SHM_DEST) != 0);
@@ -870,7 +815,7 @@ static int store_at(void *arg)
 static void size_one(void)
 {
 	size_t ps = (size_t)page_size();
-	struct outcome o = try_create(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
+	struct outcome o = sysv_shmget(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
 	struct page_store s;
 
 	obs_outcome("size.one_byte_new", o);
@@ -903,7 +848,7 @@ static void sizes(void)
 	int proj, id;
 	key_t key;
 
-	obs_outcome("size.zero_new", try_create(IPC_PRIVATE, 0, IPC_CREAT | IPC_EXCL | 0600));
+	obs_outcome("size.zero_new", sysv_shmget(IPC_PRIVATE, 0, IPC_CREAT | IPC_EXCL | 0600));
 	size_one();
 
 	/* an existing segment: asking for more than its shm_segsz fails, even
@@ -916,7 +861,7 @@ static void sizes(void)
 
 	if (shmmax < (unsigned long long)SIZE_MAX)
 		obs_outcome("size.above_shmmax",
-			    try_create(IPC_PRIVATE, (size_t)shmmax + 1, IPC_CREAT | IPC_EXCL | 0600));
+			    sysv_shmget(IPC_PRIVATE, (size_t)shmmax + 1, IPC_CREAT | IPC_EXCL | 0600));
 	else
 		obs_skip("size.above_shmmax", "shmmax-plus-one-does-not-fit-size_t");
 }
@@ -1151,7 +1096,7 @@ static void shmdt_errors(void)
 	if (anon == MAP_FAILED)
 		probe_fail("mmap", errno);
 	/* marked now: the detach under test is its last */
-	if (remove_shm(id).ret == -1)
+	if (sysv_shmrmid(id).ret == -1)
 		probe_fail("shmctl IPC_RMID", errno);
 	obs_outcome("detach.anonymous_page", TRY(0, shmdt(anon)));
 	obs_outcome("detach.unaligned", TRY(0, shmdt(p + 1)));

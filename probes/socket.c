@@ -1023,15 +1023,11 @@ static void two_hosts(void)
 	struct outcome host_msgq = unmeasured;
 	struct ns_ctx c;
 	char keyfile[4096], failed[REASON] = "";
-	int host_sees = -1, fd, first_exit, second_exit = -1;
+	int host_sees = -1, first_exit, second_exit = -1;
 	pid_t second = -1;
 
 	/* a key unique to this run (ftok on our own file), never a fixed one */
-	scratch_path(keyfile, sizeof(keyfile), "msgq-key");
-	cleanup_unlink(keyfile);
-	fd = SETUP(open(keyfile, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
-	close(fd);
-	c.key = (key_t)SETUP(ftok(keyfile, 'n'));
+	c.key = sysv_fresh_key("msgq-key", 'n', keyfile, sizeof(keyfile));
 	c.probe = getpid();
 	SETUP(pipe2(c.a_out, O_CLOEXEC));
 	SETUP(pipe2(c.b_out, O_CLOEXEC));

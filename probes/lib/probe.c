@@ -286,6 +286,13 @@ static void push(enum undo_kind kind, int id, const char *path)
 	int slot;
 
 	hold_signals(&old);
+	/* an IPC id registered twice could be removed twice, the second time
+	 * after someone else got the id: a second registration is a no-op */
+	for (int i = nundo - 1; kind >= UNDO_MSGQ && kind <= UNDO_SEM && i >= 0; i--)
+		if (undo[i].kind == kind && undo[i].id == id && undo[i].owner == getpid()) {
+			release_signals(&old);
+			return;
+		}
 	slot = __atomic_fetch_add(nundo_p, 1, __ATOMIC_SEQ_CST);
 	if (slot >= MAX_UNDO) {
 		__atomic_fetch_sub(nundo_p, 1, __ATOMIC_SEQ_CST);

@@ -107,6 +107,7 @@ void cleanup_rmdir(const char *path);
 void cleanup_msgq(int id);
 void cleanup_shm(int id);
 void cleanup_sem(int id);
+/* (registering an IPC id this process has registered already does nothing) */
 /* drop an entry that was already undone by hand (e.g. a queue removed by
  * the claim under test) */
 void cleanup_done_path(const char *path);
@@ -148,6 +149,29 @@ int status_code(int status);
  * that alone could write an IPC namespace's limits before Linux 6.9 (msgq
  * and shm record it beside their namespace sysctl writes) */
 void obs_writer_global_root(void);
+
+/* ---- System V objects (sysv.c) ---------------------------------------- */
+
+/* is KEY the key of a message queue, segment or semaphore set here
+ * (/proc/sysvipc/msg, shm, sem)? */
+int sysv_key_in_use(key_t key);
+/*
+ * A key no object uses: ftok(PATH, PROJ) on a new file NAME.N in the
+ * scratch directory (registered for removal; the first N not taken by an
+ * earlier call).  ftok keeps only 16 bits of
+ * the inode, so the key is checked with sysv_key_in_use() and another file
+ * tried when it is taken.  PATH (SIZE bytes) gets the file, for a peer that
+ * must find the key itself; it may be NULL.
+ */
+key_t sysv_fresh_key(const char *name, int proj, char *path, size_t size);
+/* msgget / shmget whose object, if any, is registered for removal with
+ * every signal held in between (a SIGINT cannot leave it behind) */
+struct outcome sysv_msgget(key_t key, int flags);
+struct outcome sysv_shmget(key_t key, size_t size, int flags);
+/* IPC_RMID, and the id out of the registry at once when it worked (the id
+ * may be reused by someone else once the object is gone) */
+struct outcome sysv_msgrmid(int id);
+struct outcome sysv_shmrmid(int id);
 
 /* ---- the probe itself ----------------------------------------------- */
 
