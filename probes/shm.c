@@ -93,25 +93,6 @@ static void finish_attached(int id, const void *p)
 	detach(p);
 }
 
-/* /proc/sys values can be ULONG_MAX-ish: read_ll_file would saturate */
-static int read_ull(const char *path, unsigned long long *v)
-{
-	char buf[64];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd == -1)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	errno = 0;
-	*v = strtoull(buf, NULL, 10);
-	return errno ? -1 : 0;
-}
-
 /* a core file in the working directory is a leak: children that are meant
  * to die of a signal do not dump */
 static void no_core(void)
@@ -436,7 +417,7 @@ static void limits(void)
 	char buf[32];
 
 	obs_int("page_size_bytes", page_size());
-	if (read_ull("/proc/sys/kernel/shmmax", &shmmax) == 0) {
+	if (read_ull_file("/proc/sys/kernel/shmmax", &shmmax) == 0) {
 		/* may exceed LLONG_MAX: written as text */
 		snprintf(buf, sizeof(buf), "%llu", shmmax);
 		obs_str("limit.shmmax_bytes", buf);
@@ -444,13 +425,13 @@ static void limits(void)
 		shmmax = ULLONG_MAX;
 		obs_skip("limit.shmmax_bytes", "proc-sys-kernel-shmmax-unreadable");
 	}
-	if (read_ull("/proc/sys/kernel/shmall", &v) == 0) {
+	if (read_ull_file("/proc/sys/kernel/shmall", &v) == 0) {
 		snprintf(buf, sizeof(buf), "%llu", v);
 		obs_str("limit.shmall_pages", buf);
 	} else {
 		obs_skip("limit.shmall_pages", "proc-sys-kernel-shmall-unreadable");
 	}
-	if (read_ull("/proc/sys/kernel/shmmni", &v) == 0)
+	if (read_ull_file("/proc/sys/kernel/shmmni", &v) == 0)
 		obs_int("limit.shmmni_count", (long long)v);
 	else
 		obs_skip("limit.shmmni_count", "proc-sys-kernel-shmmni-unreadable");

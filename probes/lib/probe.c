@@ -596,22 +596,6 @@ int status_code(int status)
 
 /* ---- small helpers ----------------------------------------------------- */
 
-long long read_ll_file(const char *path)
-{
-	char buf[64];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd == -1)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return strtoll(buf, NULL, 10);
-}
-
 ssize_t write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

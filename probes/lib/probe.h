@@ -173,6 +173,30 @@ struct outcome sysv_shmget(key_t key, size_t size, int flags);
 struct outcome sysv_msgrmid(int id);
 struct outcome sysv_shmrmid(int id);
 
+/* ---- /proc readers (proc.c) and waiting on another process (wait.c) -- */
+
+/* a /proc or /sys file holding one integer; -1 if unreadable */
+long long read_ll_file(const char *path);
+/* the same, unsigned, for values near ULONG_MAX that read_ll_file would
+ * saturate (shmmax, shmall); 0, or -1 if unreadable */
+int read_ull_file(const char *path, unsigned long long *v);
+/* the state letter of /proc/PID/stat (R, S, D, Z...), 0 when unreadable */
+char proc_state(pid_t pid);
+/* the system call number in /proc/PID/syscall: -1 when the task is running
+ * or not in a call, -2 when the file cannot be read (no
+ * CONFIG_HAVE_ARCH_TRACEHOOK, or ptrace access refused) */
+long proc_syscall(pid_t pid);
+/*
+ * Wait until PID sleeps (state S or D) inside system call NR (SYS_...; any
+ * call when NR < 0; the ipc() multiplexer counts as every System V call).
+ * A helper that calls nothing else that sleeps once started is then inside
+ * the call itself: a sync byte written just before the call could not tell
+ * that.  Where /proc/PID/syscall cannot be read, the state alone is the
+ * sign.  Looks every millisecond for at most hang_ms().  1: seen blocked;
+ * 0: not (it ended, or the time ran out).
+ */
+int wait_blocked(pid_t pid, long nr);
+
 /* ---- the probe itself ----------------------------------------------- */
 
 struct peer_role {
@@ -222,8 +246,6 @@ int section_ms(void);
 
 /* ---- small helpers ---------------------------------------------------- */
 
-/* read a /proc or /sys file holding one integer; -1 if unreadable */
-long long read_ll_file(const char *path);
 /* write all of BUF, looping over short writes; -1 on error.  Under TRY(),
  * a deadline that fires ends the loop (EINTR) instead of being retried. */
 ssize_t write_all(int fd, const void *buf, size_t len);
