@@ -1293,8 +1293,8 @@ static int selected(enum prim p)
 void probe_main(void)
 {
 	const char *q = getenv("IPCVM_BENCH_QUICK");
-	long long msgmax = read_ll_file("/proc/sys/kernel/msgmax");
-	long long msgmnb = read_ll_file("/proc/sys/kernel/msgmnb");
+	long long msgmax = sysctl_read("kernel.msgmax");
+	long long msgmnb = sysctl_read("kernel.msgmnb");
 	int cpu_a = -1, cpu_b = -1;
 	cpu_set_t saved;
 
@@ -1325,7 +1325,7 @@ void probe_main(void)
 	if (msgmnb > 0 && msgmnb < msgmax)
 		msgmax = msgmnb;
 	msgq_piece = (size_t)msgmax / STAMP_STRIDE * STAMP_STRIDE;
-	obs_int("limit.msgmax_bytes", read_ll_file("/proc/sys/kernel/msgmax"));
+	obs_int("limit.msgmax_bytes", sysctl_read("kernel.msgmax"));
 	obs_int("limit.msgmnb_bytes", msgmnb);
 
 	/* the floor, first, again before each primitive and last (the load

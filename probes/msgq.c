@@ -1040,35 +1040,18 @@ static const char *const ns_expected[] = {
 	NULL
 };
 
-static int write_sysctl(const char *name, long long value)
-{
-	char path[64], text[32];
-
-	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
-	snprintf(text, sizeof(text), "%lld\n", value);
-	return write_text_file(path, text);
-}
-
-static long long read_sysctl(const char *name)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
-	return read_ll_file(path);
-}
-
 /* write NAME=VALUE, its outcome as observation OBS; on failure record why
  * and skip DEPENDENT */
 static int ns_set(int fd, const char *name, const char *obs, long long value,
 		  const char *const dependent[])
 {
 	char why[96];
-	int err = write_sysctl(name, value);
+	int err = sysctl_write(name, value);
 
 	rep_errno(fd, obs, err);
 	if (!err)
 		return 1;
-	snprintf(why, sizeof(why), "writing-kernel.%s-in-a-user-and-IPC-namespace-failed-%s",
+	snprintf(why, sizeof(why), "writing-%s-in-a-user-and-IPC-namespace-failed-%s",
 		 name, errno_name(err));
 	for (int i = 0; dependent[i]; i++)
 		rep_skip(fd, dependent[i], why);
@@ -1089,10 +1072,10 @@ static void ns_msgmni(int fd)
 	int ids[4 * NS_MSGMNI], n = 0;
 	struct outcome o = { 0, 0, 0 };
 
-	if (!ns_set(fd, "msgmni", "ns.msgmni.write", NS_MSGMNI, dep))
+	if (!ns_set(fd, "kernel.msgmni", "ns.msgmni.write", NS_MSGMNI, dep))
 		return;
 	rep_int(fd, "ns.msgmni.requested_count", NS_MSGMNI);
-	rep_int(fd, "ns.msgmni.readback_count", read_sysctl("msgmni"));
+	rep_int(fd, "ns.msgmni.readback_count", sysctl_read("kernel.msgmni"));
 	rep_int(fd, "ns.msgmni.info_count", ipc_info(IPC_INFO).msgmni);
 	while (n < 4 * NS_MSGMNI) {
 		o = TRY(0, msgget(IPC_PRIVATE, 0600));
@@ -1115,10 +1098,10 @@ static void ns_msgmax(int fd)
 	struct msg *m;
 	int id;
 
-	if (!ns_set(fd, "msgmax", "ns.msgmax.write", NS_MSGMAX, dep))
+	if (!ns_set(fd, "kernel.msgmax", "ns.msgmax.write", NS_MSGMAX, dep))
 		return;
 	rep_int(fd, "ns.msgmax.requested_bytes", NS_MSGMAX);
-	rep_int(fd, "ns.msgmax.readback_bytes", read_sysctl("msgmax"));
+	rep_int(fd, "ns.msgmax.readback_bytes", sysctl_read("kernel.msgmax"));
 	rep_int(fd, "ns.msgmax.info_bytes", ipc_info(IPC_INFO).msgmax);
 	m = big_msg(NS_MSGMAX + 1);
 	id = ns_queue();
@@ -1143,10 +1126,10 @@ static void ns_msgmnb(int fd)
 	long long bytes;
 	int id;
 
-	if (!ns_set(fd, "msgmnb", "ns.msgmnb.write", NS_MSGMNB, dep))
+	if (!ns_set(fd, "kernel.msgmnb", "ns.msgmnb.write", NS_MSGMNB, dep))
 		return;
 	rep_int(fd, "ns.msgmnb.requested_bytes", NS_MSGMNB);
-	rep_int(fd, "ns.msgmnb.readback_bytes", read_sysctl("msgmnb"));
+	rep_int(fd, "ns.msgmnb.readback_bytes", sysctl_read("kernel.msgmnb"));
 	rep_int(fd, "ns.msgmnb.info_bytes", ipc_info(IPC_INFO).msgmnb);
 
 	/* a new queue takes its msg_qbytes from this namespace's msgmnb and
@@ -1214,9 +1197,9 @@ static int in_namespace(void *arg)
 		return 0;
 	}
 	rep(fd, "ns.unshare", "OK");
-	rep_int(fd, "ns.default.msgmax_bytes", read_sysctl("msgmax"));
-	rep_int(fd, "ns.default.msgmnb_bytes", read_sysctl("msgmnb"));
-	rep_int(fd, "ns.default.msgmni_count", read_sysctl("msgmni"));
+	rep_int(fd, "ns.default.msgmax_bytes", sysctl_read("kernel.msgmax"));
+	rep_int(fd, "ns.default.msgmnb_bytes", sysctl_read("kernel.msgmnb"));
+	rep_int(fd, "ns.default.msgmni_count", sysctl_read("kernel.msgmni"));
 	ns_msgmni(fd);
 	ns_msgmax(fd);
 	ns_msgmnb(fd);
@@ -1239,9 +1222,9 @@ static void namespace_limits(void)
 
 void probe_main(void)
 {
-	long long msgmax = read_ll_file("/proc/sys/kernel/msgmax");
-	long long msgmnb = read_ll_file("/proc/sys/kernel/msgmnb");
-	long long msgmni = read_ll_file("/proc/sys/kernel/msgmni");
+	long long msgmax = sysctl_read("kernel.msgmax");
+	long long msgmnb = sysctl_read("kernel.msgmnb");
+	long long msgmni = sysctl_read("kernel.msgmni");
 	sigset_t old;
 
 	if (msgmnb <= 0 || msgmax <= 0)

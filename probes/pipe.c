@@ -414,7 +414,7 @@ static void flags(void)
 static void capacity(void)
 {
 	long pg = page_size();
-	long long max = read_ll_file("/proc/sys/fs/pipe-max-size");
+	long long max = sysctl_read("fs.pipe-max-size");
 	/* what a new pipe gets (fs/pipe.c alloc_pipe_info): PIPE_DEF_BUFFERS
 	 * = 16 pages, no more than pipe-max-size without CAP_SYS_RESOURCE */
 	long long def = 16LL * pg;

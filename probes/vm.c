@@ -985,9 +985,9 @@ static void overcommit_section(void)
 	long long huge = 2 * (mem + swap);
 	struct rlimit as, data;
 
-	obs_int("overcommit.mode", read_ll_file("/proc/sys/vm/overcommit_memory"));
-	obs_int("overcommit.ratio_percent", read_ll_file("/proc/sys/vm/overcommit_ratio"));
-	obs_int("overcommit.kbytes_kib", read_ll_file("/proc/sys/vm/overcommit_kbytes"));
+	obs_int("overcommit.mode", sysctl_read("vm.overcommit_memory"));
+	obs_int("overcommit.ratio_percent", sysctl_read("vm.overcommit_ratio"));
+	obs_int("overcommit.kbytes_kib", sysctl_read("vm.overcommit_kbytes"));
 	obs_int("overcommit.commit_limit_kib", meminfo_kib("CommitLimit"));
 	obs_int("overcommit.hugetlb_kib", hugetlb_kib());
 	if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)

@@ -197,6 +197,20 @@ long proc_syscall(pid_t pid);
  */
 int wait_blocked(pid_t pid, long nr);
 
+/* ---- kernel parameters (sysctl.c) ------------------------------------ */
+/*
+ * NAME is a sysctl(8) name, "kernel.msgmax" or "kernel/msgmax": the file
+ * /proc/sys/kernel/msgmax.  Probes write only where the value is their own
+ * (a private IPC namespace), never the machine's: to restore one, read it
+ * first and write it back.
+ */
+/* its value; -1 if unreadable */
+long long sysctl_read(const char *name);
+/* unsigned, for values near ULONG_MAX; 0, or -1 if unreadable */
+int sysctl_read_ull(const char *name, unsigned long long *v);
+/* write VALUE; 0 or the errno */
+int sysctl_write(const char *name, long long value);
+
 /* ---- the probe itself ----------------------------------------------- */
 
 struct peer_role {
