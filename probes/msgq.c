@@ -1172,15 +1172,13 @@ static void ns_msg_info(int fd)
 
 static int in_namespace(void *arg)
 {
-	int fd = *(int *)arg, err;
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
+	int fd = *(int *)arg, err, map_err = 0;
 
 	/* a user namespace makes it possible without privilege; where they
 	 * are forbidden, CAP_SYS_ADMIN can still make the IPC namespace */
-	err = unshare(CLONE_NEWUSER | CLONE_NEWIPC) == 0 ? 0 : errno;
+	err = ns_enter_user(CLONE_NEWIPC, &map_err);
 	if (!err) {
-		if (map_root_to(uid, gid)) {
+		if (map_err) {
 			rep(fd, "-reason", "could-not-map-root-in-the-new-user-namespace");
 			return 0;
 		}

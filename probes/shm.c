@@ -881,19 +881,14 @@ static int ns_child(void *arg)
 	int *fds = arg;
 	struct ns_report r;
 	size_t ps = (size_t)page_size();
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
 	int ids[NS_SHMMNI + 1], held = 0, id;
 	long long shmmni;
 
 	memset(&r, 0, sizeof(r));
 	close(fds[0]);
-	if (unshare(CLONE_NEWUSER | CLONE_NEWIPC) == -1) {
-		r.unshare_err = errno;
+	r.unshare_err = ns_enter_user(CLONE_NEWIPC, &r.map_err);
+	if (r.unshare_err)
 		goto report;
-	}
-	/* be root of the new user namespace, which owns the IPC namespace */
-	r.map_err = map_root_to(uid, gid);
 
 	r.shmmax_write_err = sysctl_write("kernel.shmmax", NS_SHMMAX);
 	if (!r.shmmax_write_err) {

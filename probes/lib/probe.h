@@ -145,10 +145,6 @@ int reap(pid_t pid, int ms);
 /* exit code of a wait status, or 128 + signal */
 int status_code(int status);
 
-/* ns.writer_global_root=yes/no: whether this process is the "global root"
- * that alone could write an IPC namespace's limits before Linux 6.9 (msgq
- * and shm record it beside their namespace sysctl writes) */
-void obs_writer_global_root(void);
 
 /* ---- System V objects (sysv.c) ---------------------------------------- */
 
@@ -210,6 +206,25 @@ long long sysctl_read(const char *name);
 int sysctl_read_ull(const char *name, unsigned long long *v);
 /* write VALUE; 0 or the errno */
 int sysctl_write(const char *name, long long value);
+
+/* ---- namespaces (ns.c) ------------------------------------------------ */
+
+/*
+ * unshare(CLONE_NEWUSER | FLAGS) (FLAGS: CLONE_NEWIPC, CLONE_NEWNET...) and
+ * become root of the new user namespace, mapped to this process's euid and
+ * egid outside it (map_root_to).  0, or the errno of unshare; *MAP_ERR (may
+ * be NULL) gets 0 or the errno of the map.  Meant for a helper process
+ * (spawn) that reports back: the probe's own process stays where it is.
+ */
+int ns_enter_user(int flags, int *map_err);
+/* just after unshare(CLONE_NEWUSER): map root of the new user namespace to
+ * UID and GID outside it (the caller's ids from before the unshare), writing
+ * "deny" to setgroups first; 0 or the errno of the map that failed */
+int map_root_to(uid_t uid, gid_t gid);
+/* ns.writer_global_root=yes/no: whether this process is the "global root"
+ * that alone could write an IPC namespace's limits before Linux 6.9 (msgq
+ * and shm record it beside their namespace sysctl writes) */
+void obs_writer_global_root(void);
 
 /* ---- the probe itself ----------------------------------------------- */
 
@@ -285,10 +300,6 @@ static inline void cpu_relax(void)
 }
 /* write TEXT to an existing file (a /proc or /sys knob); 0 or the errno */
 int write_text_file(const char *path, const char *text);
-/* just after unshare(CLONE_NEWUSER): map root of the new user namespace to
- * UID and GID outside it (the caller's ids from before the unshare); 0 or
- * the errno of the map that failed */
-int map_root_to(uid_t uid, gid_t gid);
 /* descriptors this process holds beyond stdin, stdout and stderr (-1 if
  * /proc is missing): a fresh peer must hold none */
 int inherited_fds(void);
