@@ -207,101 +207,7 @@ static struct msginfo ipc_info(int cmd)
 	return mi;
 }
 
-/* ---- helpers report to the probe through a pipe ------------------------- */
-/*
- * Only the probe's own process writes observations.  A helper that measures
- * something (another uid, another IPC namespace, a blocked call) writes
- * "name=value" lines to a pipe; collect() turns them into observations.
- * A line "-reason=why" gives the reason for any expected name it never sent.
- */
-
-static void rep(int fd, const char *name, const char *value)
-{
-	char line[400];
-	int n = snprintf(line, sizeof(line), "%s=%s\n", name, value);
-
-	if (n > 0 && (size_t)n < sizeof(line))
-		(void)!write_all(fd, line, (size_t)n);
-}
-
-static void rep_int(int fd, const char *name, long long v)
-{
-	char s[32];
-
-	snprintf(s, sizeof(s), "%lld", v);
-	rep(fd, name, s);
-}
-
-static void rep_bool(int fd, const char *name, int yes)
-{
-	rep(fd, name, yes ? "yes" : "no");
-}
-
-static void rep_errno(int fd, const char *name, int err)
-{
-	rep(fd, name, err ? errno_name(err) : "OK");
-}
-
-static void rep_outcome(int fd, const char *name, struct outcome o)
-{
-	if (outcome_blocked(o))
-		rep(fd, name, "TIMEOUT");
-	else
-		rep_errno(fd, name, o.ret == -1 ? o.err : 0);
-}
-
-static void rep_skip(int fd, const char *name, const char *why)
-{
-	char why_name[300];
-
-	rep(fd, name, "SKIP");
-	snprintf(why_name, sizeof(why_name), "%s.why", name);
-	rep(fd, why_name, why);
-}
-
-/* read FD to EOF, record every line, skip every name of EXPECTED (at most
- * 64) that did not come, and reap PID.  A helper whose own setup failed
- * (exit 99, its complaint on stderr) makes the probe fail too. */
-static void collect(int fd, pid_t pid, const char *const expected[])
-{
-	static char buf[32768];
-	char reason[128] = "the-helper-process-ended-before-measuring-it";
-	size_t len = 0;
-	int got[64] = { 0 }, status;
-
-	for (;;) {
-		struct outcome o = TRY(hang_ms(), read(fd, buf + len, sizeof(buf) - 1 - len));
-
-		if (o.ret <= 0)
-			break;
-		len += (size_t)o.ret;
-		if (len == sizeof(buf) - 1)
-			break;
-	}
-	buf[len] = '\0';
-	close(fd);
-	status = reap(pid, hang_ms());
-	if (status != -1 && status_code(status) == EXIT_HARD_ERROR)
-		probe_fail("a helper process's setup call", ECHILD);
-	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-		char *eq = strchr(line, '=');
-
-		if (!eq)
-			continue;
-		*eq = '\0';
-		if (strcmp(line, "-reason") == 0) {
-			snprintf(reason, sizeof(reason), "%s", eq + 1);
-			continue;
-		}
-		for (int i = 0; expected[i] && i < 64; i++)
-			if (strcmp(expected[i], line) == 0)
-				got[i] = 1;
-		obs_str(line, eq + 1);
-	}
-	for (int i = 0; expected[i] && i < 64; i++)
-		if (!got[i])
-			obs_skip(expected[i], reason);
-}
+/* ---- helpers report to the probe through a pipe (report.c) ------------- */
 
 /* a pipe whose ends do not leak into exec'd peers */
 static void make_pipe(int fds[2])
@@ -451,30 +357,30 @@ static int other_user(void *arg)
 	uid_t id = getuid() == OTHER_ID ? OTHER_ID - 1 : OTHER_ID;
 
 	if (setgroups(0, NULL) == -1 || setgid(id) == -1 || setuid(id) == -1) {
-		rep(fd, "-reason", "could-not-drop-to-an-unprivileged-uid");
+		report_reason(fd, "could-not-drop-to-an-unprivileged-uid");
 		return 1;
 	}
 	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* a uid change cleared it */
-	rep_bool(fd, "perm.other.cap_ipc_owner", have_cap(CAPBIT_IPC_OWNER));
-	rep_bool(fd, "perm.other.cap_sys_admin", have_cap(CAPBIT_SYS_ADMIN));
+	report_bool(fd, "perm.other.cap_ipc_owner", have_cap(CAPBIT_IPC_OWNER));
+	report_bool(fd, "perm.other.cap_sys_admin", have_cap(CAPBIT_SYS_ADMIN));
 
 	/* mode 0600 grants this user nothing */
-	rep_outcome(fd, "perm.other.closed.msgget_rw", TRY(0, msgget(c->closed_key, 0600)));
+	report_outcome(fd, "perm.other.closed.msgget_rw", TRY(0, msgget(c->closed_key, 0600)));
 	/* flag 0 asks for no access bits, so it is not refused (ipcperms) */
-	rep_outcome(fd, "perm.other.closed.msgget_zero", TRY(0, msgget(c->closed_key, 0)));
-	rep_outcome(fd, "perm.other.closed.msgsnd", TRY(0, msgsnd(c->closed, &m, 1, IPC_NOWAIT)));
-	rep_outcome(fd, "perm.other.closed.msgrcv",
+	report_outcome(fd, "perm.other.closed.msgget_zero", TRY(0, msgget(c->closed_key, 0)));
+	report_outcome(fd, "perm.other.closed.msgsnd", TRY(0, msgsnd(c->closed, &m, 1, IPC_NOWAIT)));
+	report_outcome(fd, "perm.other.closed.msgrcv",
 		    TRY(0, msgrcv(c->closed, &m, TEXT_MAX, 0, IPC_NOWAIT)));
-	rep_outcome(fd, "perm.other.closed.ipc_stat", TRY(0, msgctl(c->closed, IPC_STAT, &ds)));
-	rep_outcome(fd, "perm.other.closed.ipc_rmid", TRY(0, msgctl(c->closed, IPC_RMID, NULL)));
+	report_outcome(fd, "perm.other.closed.ipc_stat", TRY(0, msgctl(c->closed, IPC_STAT, &ds)));
+	report_outcome(fd, "perm.other.closed.ipc_rmid", TRY(0, msgctl(c->closed, IPC_RMID, NULL)));
 
 	/* mode 0606 grants read and write, but removal stays the owner's */
 	m.mtype = 1;
-	rep_outcome(fd, "perm.other.open.msgsnd", TRY(0, msgsnd(c->open, &m, 1, IPC_NOWAIT)));
-	rep_outcome(fd, "perm.other.open.msgrcv",
+	report_outcome(fd, "perm.other.open.msgsnd", TRY(0, msgsnd(c->open, &m, 1, IPC_NOWAIT)));
+	report_outcome(fd, "perm.other.open.msgrcv",
 		    TRY(0, msgrcv(c->open, &m, TEXT_MAX, 0, IPC_NOWAIT)));
-	rep_outcome(fd, "perm.other.open.ipc_stat", TRY(0, msgctl(c->open, IPC_STAT, &ds)));
-	rep_outcome(fd, "perm.other.open.ipc_rmid", TRY(0, msgctl(c->open, IPC_RMID, NULL)));
+	report_outcome(fd, "perm.other.open.ipc_stat", TRY(0, msgctl(c->open, IPC_STAT, &ds)));
+	report_outcome(fd, "perm.other.open.ipc_rmid", TRY(0, msgctl(c->open, IPC_RMID, NULL)));
 	return 0;
 }
 
@@ -507,7 +413,7 @@ static void perm_other(void)
 	c.report = fds[1];
 	pid = spawn(other_user, &c);
 	close(fds[1]);
-	collect(fds[0], pid, expected);
+	collect_reports(fds[0], pid, expected);
 	/* IPC_RMID was refused: both queues are still there */
 	obs_bool("perm.closed_still_exists", msgctl(c.closed, IPC_STAT, &ds) == 0);
 	obs_bool("perm.open_still_exists", msgctl(c.open, IPC_STAT, &ds) == 0);
@@ -612,7 +518,7 @@ static int blocked_receiver(void *arg)
 	struct waiter *w = arg;
 	struct msg m;
 
-	rep_outcome(w->report, "rmid.blocked_receiver",
+	report_outcome(w->report, "rmid.blocked_receiver",
 		    recv_text(w->id, &m, TEXT_MAX - 1, 0, 0, hang_ms()));
 	return 0;
 }
@@ -640,7 +546,7 @@ static void removal(void)
 	close(fds[1]);
 	obs_bool("rmid.receiver_seen_blocked", wait_blocked(pid, SYS_msgrcv));
 	sysv_msgrmid(w.id);
-	collect(fds[0], pid, expected);
+	collect_reports(fds[0], pid, expected);
 }
 
 /* ---- order and message types (msgop(2)) --------------------------------- */
@@ -810,16 +716,16 @@ static int interrupted(void *arg)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR1, NULL, &now);
-	rep_bool(c->report, "eintr.sa_restart_set", (now.sa_flags & SA_RESTART) != 0);
+	report_bool(c->report, "eintr.sa_restart_set", (now.sa_flags & SA_RESTART) != 0);
 
 	usr1_seen = 0;
-	rep_outcome(c->report, "eintr.msgrcv", recv_text(c->id, &m, TEXT_MAX - 1, 0, 0, hang_ms()));
-	rep_bool(c->report, "eintr.msgrcv_handler_ran", usr1_seen);
+	report_outcome(c->report, "eintr.msgrcv", recv_text(c->id, &m, TEXT_MAX - 1, 0, 0, hang_ms()));
+	report_bool(c->report, "eintr.msgrcv_handler_ran", usr1_seen);
 
 	usr1_seen = 0;
 	o = TRY(hang_ms(), read(c->data, &byte, 1));
-	rep_outcome(c->report, "eintr.control_read", o);
-	rep_bool(c->report, "eintr.control_handler_ran", usr1_seen);
+	report_outcome(c->report, "eintr.control_read", o);
+	report_bool(c->report, "eintr.control_handler_ran", usr1_seen);
 	return 0;
 }
 
@@ -867,7 +773,7 @@ static void signals(void)
 		kill(pid, SIGKILL);
 	}
 	close(data[1]);
-	collect(report[0], pid, expected);
+	collect_reports(report[0], pid, expected);
 	close(notify[0]);
 	drop_queue(c.id);
 }
@@ -1048,13 +954,13 @@ static int ns_set(int fd, const char *name, const char *obs, long long value,
 	char why[96];
 	int err = sysctl_write(name, value);
 
-	rep_errno(fd, obs, err);
+	report_errno(fd, obs, err);
 	if (!err)
 		return 1;
 	snprintf(why, sizeof(why), "writing-%s-in-a-user-and-IPC-namespace-failed-%s",
 		 name, errno_name(err));
 	for (int i = 0; dependent[i]; i++)
-		rep_skip(fd, dependent[i], why);
+		report_skip(fd, dependent[i], why);
 	return 0;
 }
 
@@ -1074,17 +980,17 @@ static void ns_msgmni(int fd)
 
 	if (!ns_set(fd, "kernel.msgmni", "ns.msgmni.write", NS_MSGMNI, dep))
 		return;
-	rep_int(fd, "ns.msgmni.requested_count", NS_MSGMNI);
-	rep_int(fd, "ns.msgmni.readback_count", sysctl_read("kernel.msgmni"));
-	rep_int(fd, "ns.msgmni.info_count", ipc_info(IPC_INFO).msgmni);
+	report_int(fd, "ns.msgmni.requested_count", NS_MSGMNI);
+	report_int(fd, "ns.msgmni.readback_count", sysctl_read("kernel.msgmni"));
+	report_int(fd, "ns.msgmni.info_count", ipc_info(IPC_INFO).msgmni);
 	while (n < 4 * NS_MSGMNI) {
 		o = TRY(0, msgget(IPC_PRIVATE, 0600));
 		if (o.ret == -1)
 			break;
 		ids[n++] = (int)o.ret;
 	}
-	rep_int(fd, "ns.msgmni.created_count", n);
-	rep_outcome(fd, "ns.msgmni.next", o);
+	report_int(fd, "ns.msgmni.created_count", n);
+	report_outcome(fd, "ns.msgmni.next", o);
 	while (n > 0)
 		msgctl(ids[--n], IPC_RMID, NULL);
 }
@@ -1100,13 +1006,13 @@ static void ns_msgmax(int fd)
 
 	if (!ns_set(fd, "kernel.msgmax", "ns.msgmax.write", NS_MSGMAX, dep))
 		return;
-	rep_int(fd, "ns.msgmax.requested_bytes", NS_MSGMAX);
-	rep_int(fd, "ns.msgmax.readback_bytes", sysctl_read("kernel.msgmax"));
-	rep_int(fd, "ns.msgmax.info_bytes", ipc_info(IPC_INFO).msgmax);
+	report_int(fd, "ns.msgmax.requested_bytes", NS_MSGMAX);
+	report_int(fd, "ns.msgmax.readback_bytes", sysctl_read("kernel.msgmax"));
+	report_int(fd, "ns.msgmax.info_bytes", ipc_info(IPC_INFO).msgmax);
 	m = big_msg(NS_MSGMAX + 1);
 	id = ns_queue();
-	rep_outcome(fd, "ns.msgmax.send_at_max", TRY(0, msgsnd(id, m, NS_MSGMAX, IPC_NOWAIT)));
-	rep_outcome(fd, "ns.msgmax.send_above_max",
+	report_outcome(fd, "ns.msgmax.send_at_max", TRY(0, msgsnd(id, m, NS_MSGMAX, IPC_NOWAIT)));
+	report_outcome(fd, "ns.msgmax.send_above_max",
 		    TRY(0, msgsnd(id, m, NS_MSGMAX + 1, IPC_NOWAIT)));
 	free(m);
 	msgctl(id, IPC_RMID, NULL);
@@ -1128,24 +1034,24 @@ static void ns_msgmnb(int fd)
 
 	if (!ns_set(fd, "kernel.msgmnb", "ns.msgmnb.write", NS_MSGMNB, dep))
 		return;
-	rep_int(fd, "ns.msgmnb.requested_bytes", NS_MSGMNB);
-	rep_int(fd, "ns.msgmnb.readback_bytes", sysctl_read("kernel.msgmnb"));
-	rep_int(fd, "ns.msgmnb.info_bytes", ipc_info(IPC_INFO).msgmnb);
+	report_int(fd, "ns.msgmnb.requested_bytes", NS_MSGMNB);
+	report_int(fd, "ns.msgmnb.readback_bytes", sysctl_read("kernel.msgmnb"));
+	report_int(fd, "ns.msgmnb.info_bytes", ipc_info(IPC_INFO).msgmnb);
 
 	/* a new queue takes its msg_qbytes from this namespace's msgmnb and
 	 * holds that many bytes (100-byte messages: 300 = 3 of them) */
 	id = ns_queue();
 	stat_queue(id, &ds);
-	rep_int(fd, "ns.msgmnb.new_queue_qbytes_bytes", (long long)ds.msg_qbytes);
+	report_int(fd, "ns.msgmnb.new_queue_qbytes_bytes", (long long)ds.msg_qbytes);
 	bytes = fill(id, 100, NS_MSGMNB, &o);
-	rep_int(fd, "ns.msgmnb.filled_bytes", bytes);
-	rep_outcome(fd, "ns.msgmnb.one_more_byte", TRY(0, msgsnd(id, &m, 1, IPC_NOWAIT)));
+	report_int(fd, "ns.msgmnb.filled_bytes", bytes);
+	report_outcome(fd, "ns.msgmnb.one_more_byte", TRY(0, msgsnd(id, &m, 1, IPC_NOWAIT)));
 	msgctl(id, IPC_RMID, NULL);
 
 	/* and as many zero-length messages */
 	id = ns_queue();
-	rep_int(fd, "ns.msgmnb.zero_length_count", fill_count(id, 4 * NS_MSGMNB, &o));
-	rep_outcome(fd, "ns.msgmnb.zero_length_next", o);
+	report_int(fd, "ns.msgmnb.zero_length_count", fill_count(id, 4 * NS_MSGMNB, &o));
+	report_outcome(fd, "ns.msgmnb.zero_length_next", o);
 	msgctl(id, IPC_RMID, NULL);
 }
 
@@ -1160,12 +1066,12 @@ static void ns_msg_info(int fd)
 	SETUP(msgsnd(a, &m, 20, IPC_NOWAIT));
 	SETUP(msgsnd(b, &m, 20, IPC_NOWAIT));
 	mi = ipc_info(MSG_INFO);
-	rep_int(fd, "ns.msg_info.made_queues_count", 2);
-	rep_int(fd, "ns.msg_info.queues_count", mi.msgpool);
-	rep_int(fd, "ns.msg_info.made_messages_count", 3);
-	rep_int(fd, "ns.msg_info.messages_count", mi.msgmap);
-	rep_int(fd, "ns.msg_info.made_bytes", 60);
-	rep_int(fd, "ns.msg_info.bytes", mi.msgtql);
+	report_int(fd, "ns.msg_info.made_queues_count", 2);
+	report_int(fd, "ns.msg_info.queues_count", mi.msgpool);
+	report_int(fd, "ns.msg_info.made_messages_count", 3);
+	report_int(fd, "ns.msg_info.messages_count", mi.msgmap);
+	report_int(fd, "ns.msg_info.made_bytes", 60);
+	report_int(fd, "ns.msg_info.bytes", mi.msgtql);
 	msgctl(a, IPC_RMID, NULL);
 	msgctl(b, IPC_RMID, NULL);
 }
@@ -1179,25 +1085,25 @@ static int in_namespace(void *arg)
 	err = ns_enter_user(CLONE_NEWIPC, &map_err);
 	if (!err) {
 		if (map_err) {
-			rep(fd, "-reason", "could-not-map-root-in-the-new-user-namespace");
+			report_reason(fd, "could-not-map-root-in-the-new-user-namespace");
 			return 0;
 		}
-		rep(fd, "ns.method", "user_and_ipc");
+		report_str(fd, "ns.method", "user_and_ipc");
 	} else if (have_cap(CAPBIT_SYS_ADMIN) && unshare(CLONE_NEWIPC) == 0) {
-		rep(fd, "ns.method", "ipc_only");
+		report_str(fd, "ns.method", "ipc_only");
 	} else {
 		char why[96];
 
 		snprintf(why, sizeof(why), "unshare-CLONE_NEWUSER-CLONE_NEWIPC-failed-%s",
 			 errno_name(err));
-		rep(fd, "-reason", why);
-		rep_errno(fd, "ns.unshare", err);
+		report_reason(fd, why);
+		report_errno(fd, "ns.unshare", err);
 		return 0;
 	}
-	rep(fd, "ns.unshare", "OK");
-	rep_int(fd, "ns.default.msgmax_bytes", sysctl_read("kernel.msgmax"));
-	rep_int(fd, "ns.default.msgmnb_bytes", sysctl_read("kernel.msgmnb"));
-	rep_int(fd, "ns.default.msgmni_count", sysctl_read("kernel.msgmni"));
+	report_str(fd, "ns.unshare", "OK");
+	report_int(fd, "ns.default.msgmax_bytes", sysctl_read("kernel.msgmax"));
+	report_int(fd, "ns.default.msgmnb_bytes", sysctl_read("kernel.msgmnb"));
+	report_int(fd, "ns.default.msgmni_count", sysctl_read("kernel.msgmni"));
 	ns_msgmni(fd);
 	ns_msgmax(fd);
 	ns_msgmnb(fd);
@@ -1215,7 +1121,7 @@ static void namespace_limits(void)
 	make_pipe(fds);
 	pid = spawn(in_namespace, &fds[1]);
 	close(fds[1]);
-	collect(fds[0], pid, ns_expected);
+	collect_reports(fds[0], pid, ns_expected);
 }
 
 void probe_main(void)

@@ -226,6 +226,29 @@ int map_root_to(uid_t uid, gid_t gid);
  * and shm record it beside their namespace sysctl writes) */
 void obs_writer_global_root(void);
 
+/* ---- helpers report to the probe (report.c) --------------------------- */
+/*
+ * Only the probe's own process writes observations.  A helper (spawn) that
+ * measures something writes name=value lines to a pipe with these, each
+ * like the obs_ function of the same suffix; the probe turns them into
+ * observations with collect_reports().
+ */
+void report_str(int fd, const char *name, const char *value);
+void report_int(int fd, const char *name, long long v);
+void report_bool(int fd, const char *name, int yes);
+void report_errno(int fd, const char *name, int err);	/* 0 -> OK */
+void report_outcome(int fd, const char *name, struct outcome o);
+void report_skip(int fd, const char *name, const char *why);
+/* the reason (a-dashed-phrase) to skip every expected name not sent */
+void report_reason(int fd, const char *why);
+/*
+ * Read FD to EOF (each read under hang_ms()), record every line, skip every
+ * name of EXPECTED (NULL-terminated, at most 64) that did not come, and
+ * reap PID.  A helper whose own setup failed (exit 99, its complaint on
+ * stderr) makes the probe fail too.
+ */
+void collect_reports(int fd, pid_t pid, const char *const expected[]);
+
 /* ---- the probe itself ----------------------------------------------- */
 
 struct peer_role {
