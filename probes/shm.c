@@ -857,14 +857,6 @@ static void sizes(void)
 
 enum { NS_SHMMAX = 1 << 20, NS_SHMMNI = 3, NS_SHMALL_PAGES = 4 };
 
-struct ns_report {
-	int unshare_err;
-	int map_err;
-	int shmmax_write_err, shmmax_at, shmmax_above;
-	int shmmni_write_err, shmmni_created, shmmni_next;
-	int shmall_write_err, shmall_at, shmall_beyond;
-};
-
 /* errno of a creation, 0 on success; what it made is removed at once */
 static int create_err(size_t size)
 {
@@ -876,125 +868,104 @@ static int create_err(size_t size)
 	return 0;
 }
 
+/* write NAME=VALUE, its outcome as observation OBS; 1 if written, else
+ * DEPENDENT (two names) skip with the reason */
+static int ns_set(int fd, const char *name, const char *obs, long long value,
+		  const char *dependent[2])
+{
+	char why[64];
+	int err = sysctl_write(name, value);
+
+	report_errno(fd, obs, err);
+	if (!err)
+		return 1;
+	snprintf(why, sizeof(why), "sysctl-not-writable-in-namespace-%s", errno_name(err));
+	report_skip(fd, dependent[0], why);
+	report_skip(fd, dependent[1], why);
+	return 0;
+}
+
+/* SHMMNI segments fit in the new namespace, and the next fails */
+static void ns_shmmni(int fd)
+{
+	const char *dep[2] = { "ns.shmmni.created_count", "ns.shmmni.next" };
+	int ids[NS_SHMMNI + 1], held = 0, id, next;
+	/* lowered for this test alone, then back for the next */
+	long long shmmni = sysctl_read("kernel.shmmni");
+
+	if (!ns_set(fd, "kernel.shmmni", "ns.shmmni.write", NS_SHMMNI, dep))
+		return;
+	/* the namespace is new: it holds no segment but these */
+	while (held < NS_SHMMNI + 1) {
+		id = shmget(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
+		if (id == -1)
+			break;
+		ids[held++] = id;
+	}
+	next = held > NS_SHMMNI ? 0 : held == NS_SHMMNI ? errno : -1;
+	report_int(fd, "ns.shmmni.created_count", held < NS_SHMMNI ? held : NS_SHMMNI);
+	if (next == -1)
+		report_str(fd, "ns.shmmni.next", "not-reached");
+	else
+		report_errno(fd, "ns.shmmni.next", next);
+	while (held > 0)
+		shmctl(ids[--held], IPC_RMID, NULL);
+	sysctl_write("kernel.shmmni", shmmni > 0 ? shmmni : 4096);
+}
+
 static int ns_child(void *arg)
 {
-	int *fds = arg;
-	struct ns_report r;
-	size_t ps = (size_t)page_size();
-	int ids[NS_SHMMNI + 1], held = 0, id;
-	long long shmmni;
+	int fd = *(int *)arg, err, map_err = 0, id;
+	const char *max_dep[2] = { "ns.shmmax.at_limit", "ns.shmmax.above_limit" };
+	const char *all_dep[2] = { "ns.shmall.at_limit", "ns.shmall.beyond_limit" };
+	char why[64];
 
-	memset(&r, 0, sizeof(r));
-	close(fds[0]);
-	r.unshare_err = ns_enter_user(CLONE_NEWIPC, &r.map_err);
-	if (r.unshare_err)
-		goto report;
-
-	r.shmmax_write_err = sysctl_write("kernel.shmmax", NS_SHMMAX);
-	if (!r.shmmax_write_err) {
-		r.shmmax_at = create_err(NS_SHMMAX);
-		r.shmmax_above = create_err(NS_SHMMAX + 1);
+	err = ns_enter_user(CLONE_NEWIPC, &map_err);
+	if (err) {
+		snprintf(why, sizeof(why), "unshare-newuser-newipc-%s", errno_name(err));
+		report_errno(fd, "ns.unshare", err);
+		report_reason(fd, why);
+		return 0;
 	}
-
-	/* lowered for this test alone, then back for the next */
-	shmmni = sysctl_read("kernel.shmmni");
-	r.shmmni_write_err = sysctl_write("kernel.shmmni", NS_SHMMNI);
-	if (!r.shmmni_write_err) {
-		/* the namespace is new: it holds no segment but these */
-		while (held < NS_SHMMNI + 1) {
-			id = shmget(IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
-			if (id == -1)
-				break;
-			ids[held++] = id;
-		}
-		r.shmmni_created = held < NS_SHMMNI ? held : NS_SHMMNI;
-		r.shmmni_next = held > NS_SHMMNI ? 0 : held == NS_SHMMNI ? errno : -1;
-		while (held > 0)
-			shmctl(ids[--held], IPC_RMID, NULL);
-		sysctl_write("kernel.shmmni", shmmni > 0 ? shmmni : 4096);
+	report_str(fd, "ns.unshare", "OK");
+	report_errno(fd, "ns.id_map", map_err);
+	/* who may write them depends on the kernel (cases/shm.bats) */
+	if (ns_set(fd, "kernel.shmmax", "ns.shmmax.write", NS_SHMMAX, max_dep)) {
+		report_errno(fd, "ns.shmmax.at_limit", create_err(NS_SHMMAX));
+		report_errno(fd, "ns.shmmax.above_limit", create_err(NS_SHMMAX + 1));
 	}
-
-	r.shmall_write_err = sysctl_write("kernel.shmall", NS_SHMALL_PAGES);
-	if (!r.shmall_write_err) {
+	ns_shmmni(fd);
+	if (ns_set(fd, "kernel.shmall", "ns.shmall.write", NS_SHMALL_PAGES, all_dep)) {
 		/* exactly the limit fits; one more page does not */
-		id = shmget(IPC_PRIVATE, NS_SHMALL_PAGES * ps, IPC_CREAT | IPC_EXCL | 0600);
-		r.shmall_at = id == -1 ? errno : 0;
-		r.shmall_beyond = create_err(1);
+		id = shmget(IPC_PRIVATE, NS_SHMALL_PAGES * (size_t)page_size(),
+			    IPC_CREAT | IPC_EXCL | 0600);
+		report_errno(fd, "ns.shmall.at_limit", id == -1 ? errno : 0);
+		report_errno(fd, "ns.shmall.beyond_limit", create_err(1));
 		if (id != -1)
 			shmctl(id, IPC_RMID, NULL);
 	}
-report:
-	return write_all(fds[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1;
+	return 0;
 }
-
-static void obs_ns_errno(const char *name, int write_err, int err)
-{
-	char why[64];
-
-	if (write_err) {
-		snprintf(why, sizeof(why), "sysctl-not-writable-in-namespace-%s",
-			 errno_name(write_err));
-		obs_skip(name, why);
-	} else {
-		obs_errno(name, err);
-	}
-}
-
 
 static void namespace_limits(void)
 {
-	static const char *const all[] = {
+	static const char *const expected[] = {
+		"ns.unshare",
 		"ns.shmmax.at_limit", "ns.shmmax.above_limit",
 		"ns.shmmni.created_count", "ns.shmmni.next",
-		"ns.shmall.at_limit", "ns.shmall.beyond_limit",
+		"ns.shmall.at_limit", "ns.shmall.beyond_limit", NULL
 	};
-	struct ns_report r;
 	int fds[2];
 	pid_t pid;
-	char why[64];
-
-	SETUP(pipe2(fds, O_CLOEXEC));
-	pid = spawn(ns_child, fds);
-	close(fds[1]);
-	struct outcome o = TRY(hang_ms(), read_full(fds[0], &r, sizeof(r)));
-	close(fds[0]);
-	reap(pid, hang_ms());
 
 	obs_int("ns.shmmax.limit_bytes", NS_SHMMAX);
 	obs_int("ns.shmmni.limit_count", NS_SHMMNI);
 	obs_int("ns.shmall.limit_pages", NS_SHMALL_PAGES);
 	obs_writer_global_root();
-	if (o.ret != (long)sizeof(r) || r.unshare_err) {
-		if (o.ret != (long)sizeof(r))
-			snprintf(why, sizeof(why), "namespace-child-gave-no-report");
-		else
-			snprintf(why, sizeof(why), "unshare-newuser-newipc-%s",
-				 errno_name(r.unshare_err));
-		obs_str("ns.unshare", o.ret == (long)sizeof(r) ? errno_name(r.unshare_err) : "none");
-		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-			obs_skip(all[i], why);
-		return;
-	}
-	obs_str("ns.unshare", "OK");
-	obs_errno("ns.id_map", r.map_err);
-	/* who may write them depends on the kernel (cases/shm.bats) */
-	obs_errno("ns.shmmax.write", r.shmmax_write_err);
-	obs_errno("ns.shmmni.write", r.shmmni_write_err);
-	obs_errno("ns.shmall.write", r.shmall_write_err);
-	obs_ns_errno("ns.shmmax.at_limit", r.shmmax_write_err, r.shmmax_at);
-	obs_ns_errno("ns.shmmax.above_limit", r.shmmax_write_err, r.shmmax_above);
-	if (r.shmmni_write_err) {
-		obs_ns_errno("ns.shmmni.created_count", r.shmmni_write_err, 0);
-		obs_ns_errno("ns.shmmni.next", r.shmmni_write_err, 0);
-	} else {
-		obs_int("ns.shmmni.created_count", r.shmmni_created);
-		if (r.shmmni_next == -1)
-			obs_str("ns.shmmni.next", "not-reached");
-		else
-			obs_errno("ns.shmmni.next", r.shmmni_next);
-	}
-	obs_ns_errno("ns.shmall.at_limit", r.shmall_write_err, r.shmall_at);
-	obs_ns_errno("ns.shmall.beyond_limit", r.shmall_write_err, r.shmall_beyond);
+	SETUP(pipe2(fds, O_CLOEXEC));
+	pid = spawn(ns_child, &fds[1]);
+	close(fds[1]);
+	collect_reports(fds[0], pid, expected);
 }
 
 /* ---- SHM_RDONLY and shmdt (shmop(2)) ------------------------------------------ */
