@@ -61,20 +61,16 @@ static int peer_writer(int argc, char **argv)
 /* argv: echo REQUEST-PATH REPLY-PATH.  Reads 4 bytes, answers "got-" + them. */
 static int peer_echo(int argc, char **argv)
 {
-	char req[4], reply[8] = "got-";
-	int in, out;
+	char req[5];
+	int in, out, rc;
 
 	if (argc != 3)
 		return 100;
 	if ((in = open(argv[1], O_RDONLY | O_CLOEXEC)) == -1 ||
 	    (out = open(argv[2], O_WRONLY | O_CLOEXEC)) == -1)
 		return 101;
-	if (read_full(in, req, 4) != 4)
-		return 102;
-	memcpy(reply + 4, req, 4);
-	if (write_all(out, reply, 8) != 8)
-		return 103;
-	return 0;
+	rc = echo_answer(in, out, req);
+	return rc ? 101 + rc : 0;	/* 102: no request, 103: no reply */
 }
 
 const struct peer_role probe_peers[] = {
@@ -294,10 +290,13 @@ static void channels(void)
 	out = open_fifo(req, O_WRONLY, hang_ms(), NULL);
 	in = open_fifo(rep, O_RDONLY, hang_ms(), NULL);
 	if (out != -1 && in != -1) {
-		SETUP(write_all(out, "ping", 4));
-		struct outcome o = TRY(hang_ms(), read_full(in, reply, 8));
+		struct outcome o = { -1, 0, 0 };
+		int rc = echo_ask(out, in, "ping", reply, &o);
+
+		if (rc == 1)
+			probe_fail("write of the request", errno);
 		obs_outcome_count("duplex.reply_bytes", o);
-		obs_str("duplex.reply", strcmp(reply, "got-ping") ? "other" : "got-ping");
+		obs_str("duplex.reply", rc == 0 ? "got-ping" : "other");
 	} else {
 		obs_skip("duplex.reply_bytes", "open-failed");
 		obs_skip("duplex.reply", "open-failed");

@@ -145,33 +145,31 @@ struct duplex { int to_child[2], to_parent[2]; };
 static int duplex_child(void *arg)
 {
 	struct duplex *d = arg;
-	char req[5] = "", reply[9];
+	char req[5];
 
 	close(d->to_child[1]);
 	close(d->to_parent[0]);
-	if (read_full(d->to_child[0], req, 4) != 4)
-		return 1;
-	memcpy(reply, "got-", 4);
-	memcpy(reply + 4, req, 5);
-	return write_all(d->to_parent[1], reply, 8) == 8 ? 0 : 1;
+	return echo_answer(d->to_child[0], d->to_parent[1], req) ? 1 : 0;
 }
 
 static void duplex(void)
 {
 	struct duplex d;
-	char reply[9] = "";
+	struct outcome o = { -1, 0, 0 };
+	char reply[9];
 	pid_t pid;
+	int rc;
 
 	make_pipe(d.to_child, 0);
 	make_pipe(d.to_parent, 0);
 	pid = spawn(duplex_child, &d);
 	close(d.to_child[0]);
 	close(d.to_parent[1]);
-	SETUP(write_all(d.to_child[1], "ping", 4));
-	struct outcome o = TRY(hang_ms(), read_full(d.to_parent[0], reply, 8));
+	rc = echo_ask(d.to_child[1], d.to_parent[0], "ping", reply, &o);
+	if (rc == 1)
+		probe_fail("write of the request", errno);
 	obs_outcome_count("duplex.reply_bytes", o);
-	obs_str("duplex.reply", o.ret == 8 && strcmp(reply, "got-ping") == 0 ?
-		"got-ping" : "other");
+	obs_str("duplex.reply", rc == 0 ? "got-ping" : "other");
 	reap(pid, hang_ms());
 	close(d.to_child[1]);
 	close(d.to_parent[0]);

@@ -65,31 +65,13 @@ static ssize_t send_all(int fd, const void *buf, size_t len)
 	return (ssize_t)done;
 }
 
-/* the client half of every exchange: "ping" out, "got-ping" expected back.
- * 0 when the reply was right. */
-static int ask_ping(int fd)
-{
-	char reply[9] = "";
-
-	if (TRY(hang_ms(), send_all(fd, "ping", 4)).ret != 4)
-		return 1;
-	if (TRY(hang_ms(), read_full(fd, reply, 8)).ret != 8)
-		return 2;
-	return strcmp(reply, "got-ping") ? 3 : 0;
-}
-
-/* the server half: read 4 bytes, answer "got-" and them.  Returns what
- * was asked ("ping" or "other") for the record. */
+/* the server half of every exchange (exchange.c): what was asked ("ping"
+ * or "other") for the record */
 static const char *answer(int fd)
 {
-	char req[5] = "", reply[8] = "got-";
+	char req[5];
 
-	if (TRY(hang_ms(), read_full(fd, req, 4)).ret != 4)
-		return "other";
-	memcpy(reply + 4, req, 4);
-	if (TRY(hang_ms(), send_all(fd, reply, 8)).ret != 8)
-		return "other";
-	return strcmp(req, "ping") ? "other" : "ping";
+	return echo_answer(fd, fd, req) == 0 && !strcmp(req, "ping") ? "ping" : "other";
 }
 
 /* ---- peers: separate programs that know only an address ----------------- */
@@ -100,13 +82,14 @@ static int client_exchange(const struct sockaddr *a, socklen_t len)
 {
 	int inherited = inherited_fds();
 	int fd = socket(a->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char reply[9];
 	int rc;
 
 	if (fd == -1)
 		return 100;
 	if (TRY(hang_ms(), connect(fd, a, len)).ret == -1)
 		return 101;
-	rc = ask_ping(fd);
+	rc = echo_ask(fd, fd, "ping", reply, NULL);
 	close(fd);
 	if (rc)
 		return 101 + rc;
@@ -146,40 +129,34 @@ const struct peer_role probe_peers[] = {
 /* answers the parent's question, then asks its own on the same descriptor */
 static int duplex_child(void *arg)
 {
-	int *sv = arg;
-	char q[5] = "pong", reply[9] = "", req[5] = "", out[8] = "got-";
+	int *sv = arg, rc;
+	char reply[9], req[5];
 
 	close(sv[0]);
-	if (TRY(hang_ms(), read_full(sv[1], req, 4)).ret != 4)
-		return 1;
-	memcpy(out + 4, req, 4);
-	if (send_all(sv[1], out, 8) != 8 || send_all(sv[1], q, 4) != 4)
-		return 2;
-	if (TRY(hang_ms(), read_full(sv[1], reply, 8)).ret != 8)
-		return 3;
-	return strcmp(reply, "got-pong") ? 4 : 0;
+	if ((rc = echo_answer(sv[1], sv[1], req)))
+		return rc;
+	rc = echo_ask(sv[1], sv[1], "pong", reply, NULL);
+	return rc ? rc + 1 : 0;
 }
 
 static void pair_duplex(void)
 {
-	char reply[9] = "", q[5] = "", out[8] = "got-";
-	int sv[2];
+	char reply[9], q[5];
+	int sv[2], rc;
 	pid_t pid;
 
 	make_pair(SOCK_STREAM, sv);
 	pid = spawn(duplex_child, sv);
 	close(sv[1]);
 	/* the parent asks on sv[0] and the answer comes back on sv[0] */
-	SETUP(send_all(sv[0], "ping", 4));
-	struct outcome o = TRY(hang_ms(), read_full(sv[0], reply, 8));
-	obs_str("pair.duplex.parent_asks.reply",
-		o.ret == 8 && !strcmp(reply, "got-ping") ? "got-ping" : "other");
+	rc = echo_ask(sv[0], sv[0], "ping", reply, NULL);
+	if (rc == 1)
+		probe_fail("send of the request", errno);
+	obs_str("pair.duplex.parent_asks.reply", rc == 0 ? "got-ping" : "other");
 	/* then the child asks on its end, the parent answers on the same */
-	o = TRY(hang_ms(), read_full(sv[0], q, 4));
+	rc = echo_answer(sv[0], sv[0], q);
 	obs_str("pair.duplex.child_asks.request",
-		o.ret == 4 && !strcmp(q, "pong") ? "pong" : "other");
-	memcpy(out + 4, q, 4);
-	TRY(hang_ms(), send_all(sv[0], out, 8));
+		rc != 1 && !strcmp(q, "pong") ? "pong" : "other");
 	/* 0: the child got "got-pong" back */
 	obs_int("pair.duplex.child_exit", status_code(reap(pid, hang_ms())));
 	close(sv[0]);

@@ -249,6 +249,22 @@ void report_reason(int fd, const char *why);
  */
 void collect_reports(int fd, pid_t pid, const char *const expected[]);
 
+/* ---- the request and reply (exchange.c) ------------------------------ */
+/*
+ * Every family shows a request answered across its channel: the asker
+ * sends 4 bytes ("ping"), the answerer replies "got-" and them (8 bytes).
+ * IN and OUT are the same descriptor on a socket.  Each read and write runs
+ * under hang_ms(); a reader that has gone makes a write fail, never kills.
+ */
+/* read the request from IN into REQ (NUL-terminated), reply on OUT.
+ * 0 done; 1 the request did not come whole; 2 the reply could not go */
+int echo_answer(int in, int out, char req[5]);
+/* send REQ (4 bytes) on OUT, read the reply from IN into REPLY
+ * (NUL-terminated); *READ (may be NULL) gets the outcome of that read.
+ * 0 the reply was "got-" + REQ; 1 the request could not go; 2 the reply
+ * did not come whole; 3 it came wrong */
+int echo_ask(int out, int in, const char *req, char reply[9], struct outcome *read);
+
 /* ---- the probe itself ----------------------------------------------- */
 
 struct peer_role {
