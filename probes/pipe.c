@@ -346,17 +346,15 @@ static int write_to_no_reader(void *arg)
 static void no_reader(void)
 {
 	int fds[2];
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	struct sigaction old;
 
 	make_pipe(fds, 0);
 	close(fds[0]);
-	int status = reap(spawn(write_to_no_reader, fds), hang_ms());
-	obs_signal("no_reader.default.killed_by",
-		   status != -1 && WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	obs_signal("no_reader.default.killed_by", spawn_killed_by(write_to_no_reader, fds));
 
-	sigaction(SIGPIPE, &ign, &old);
+	ignore_sigpipe(&old);
 	obs_outcome("no_reader.sigpipe_ignored.write", TRY(hang_ms(), write(fds[1], "x", 1)));
-	sigaction(SIGPIPE, &old, NULL);
+	restore_sigpipe(&old);
 	close(fds[1]);
 }
 

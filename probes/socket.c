@@ -208,7 +208,7 @@ static int write_to_closed(void *arg)
 
 static void peer_closed(void)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	struct sigaction old;
 	char c;
 	int sv[2];
 
@@ -217,13 +217,11 @@ static void peer_closed(void)
 	obs_outcome_count("closed.read", TRY(hang_ms(), read(sv[0], &c, 1)));
 	obs_outcome("closed.send_nosignal", TRY(hang_ms(), send(sv[0], "x", 1, MSG_NOSIGNAL)));
 
-	int status = reap(spawn(write_to_closed, sv), hang_ms());
-	obs_signal("closed.default.killed_by",
-		   status != -1 && WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	obs_signal("closed.default.killed_by", spawn_killed_by(write_to_closed, sv));
 
-	sigaction(SIGPIPE, &ign, &old);
+	ignore_sigpipe(&old);
 	obs_outcome("closed.write_sigpipe_ignored", TRY(hang_ms(), write(sv[0], "x", 1)));
-	sigaction(SIGPIPE, &old, NULL);
+	restore_sigpipe(&old);
 	close(sv[0]);
 }
 
@@ -672,12 +670,12 @@ static void stay_tied(const struct ns_ctx *c)
  */
 static int send_msg(int fd, const void *msg, size_t len)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	struct sigaction old;
 	ssize_t n;
 
-	sigaction(SIGPIPE, &ign, &old);
+	ignore_sigpipe(&old);
 	n = write_all(fd, msg, len);
-	sigaction(SIGPIPE, &old, NULL);
+	restore_sigpipe(&old);
 	return n == (ssize_t)len ? 0 : -1;
 }
 

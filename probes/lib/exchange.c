@@ -14,12 +14,12 @@
  * with EPIPE instead of killing this process with SIGPIPE */
 static int put_all(int fd, const void *buf, size_t len)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	struct sigaction old;
 	struct outcome o;
 
-	sigaction(SIGPIPE, &ign, &old);
+	ignore_sigpipe(&old);
 	o = TRY(hang_ms(), write_all(fd, buf, len));
-	sigaction(SIGPIPE, &old, NULL);
+	restore_sigpipe(&old);
 	return o.ret == (long)len ? 0 : -1;
 }
 

@@ -278,6 +278,18 @@ void release_signals(const sigset_t *old)
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
+void ignore_sigpipe(struct sigaction *old)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+
+	sigaction(SIGPIPE, &ign, old);
+}
+
+void restore_sigpipe(const struct sigaction *old)
+{
+	sigaction(SIGPIPE, old, NULL);
+}
+
 static void push(enum undo_kind kind, int id, const char *path)
 {
 	sigset_t old;
@@ -585,6 +597,13 @@ int reap(pid_t pid, int ms)
 	}
 	forget(UNDO_CHILD, pid, NULL);
 	return status;
+}
+
+int spawn_killed_by(int (*fn)(void *), void *arg)
+{
+	int status = reap(spawn(fn, arg), hang_ms());
+
+	return status != -1 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
 int status_code(int status)

@@ -122,6 +122,10 @@ void scratch_path(char *buf, size_t size, const char *name);
  * interrupt cannot fall between the two; release restores the old mask */
 void hold_signals(sigset_t *old);
 void release_signals(const sigset_t *old);
+/* ignore SIGPIPE (a write with no reader then fails with EPIPE) until
+ * restore_sigpipe puts back the action OLD got */
+void ignore_sigpipe(struct sigaction *old);
+void restore_sigpipe(const struct sigaction *old);
 
 /* ---- helper processes ----------------------------------------------- */
 
@@ -142,6 +146,9 @@ pid_t spawn_peer(const char *role, const char *const args[]);
  * the child killed and reaped if it had not ended by then.
  */
 int reap(pid_t pid, int ms);
+/* run FN(ARG) in a helper (spawn) and wait up to hang_ms(): the signal
+ * that killed it, 0 if it exited (or was still running, then killed) */
+int spawn_killed_by(int (*fn)(void *), void *arg);
 /* exit code of a wait status, or 128 + signal */
 int status_code(int status);
 
