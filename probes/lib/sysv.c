@@ -79,54 +79,36 @@ key_t sysv_fresh_key(const char *name, int proj, char *path, size_t size)
 	probe_fail("ftok gave only keys already in use", EEXIST);
 }
 
+/* CALL with every signal held and, when it worked, THEN in the same
+ * window (THEN may read h_, the call's outcome) */
+#define HELD(call, then)                              \
+	__extension__({                               \
+		sigset_t old_;                        \
+		struct outcome h_;                    \
+		hold_signals(&old_);                  \
+		h_ = TRY(0, call);                    \
+		if (h_.ret != -1)                     \
+			then;                         \
+		release_signals(&old_);               \
+		h_;                                   \
+	})
+
 struct outcome sysv_msgget(key_t key, int flags)
 {
-	sigset_t old;
-	struct outcome o;
-
-	hold_signals(&old);
-	o = TRY(0, msgget(key, flags));
-	if (o.ret != -1)
-		cleanup_msgq((int)o.ret);
-	release_signals(&old);
-	return o;
+	return HELD(msgget(key, flags), cleanup_msgq((int)h_.ret));
 }
 
 struct outcome sysv_shmget(key_t key, size_t size, int flags)
 {
-	sigset_t old;
-	struct outcome o;
-
-	hold_signals(&old);
-	o = TRY(0, shmget(key, size, flags));
-	if (o.ret != -1)
-		cleanup_shm((int)o.ret);
-	release_signals(&old);
-	return o;
+	return HELD(shmget(key, size, flags), cleanup_shm((int)h_.ret));
 }
 
 struct outcome sysv_msgrmid(int id)
 {
-	sigset_t old;
-	struct outcome o;
-
-	hold_signals(&old);
-	o = TRY(0, msgctl(id, IPC_RMID, NULL));
-	if (o.ret != -1)
-		cleanup_done_ipc(id);
-	release_signals(&old);
-	return o;
+	return HELD(msgctl(id, IPC_RMID, NULL), cleanup_done_ipc(id));
 }
 
 struct outcome sysv_shmrmid(int id)
 {
-	sigset_t old;
-	struct outcome o;
-
-	hold_signals(&old);
-	o = TRY(0, shmctl(id, IPC_RMID, NULL));
-	if (o.ret != -1)
-		cleanup_done_ipc(id);
-	release_signals(&old);
-	return o;
+	return HELD(shmctl(id, IPC_RMID, NULL), cleanup_done_ipc(id));
 }
