@@ -56,7 +56,7 @@ s.serve_forever()' "$1" "$2" >"$BATS_TEST_TMPDIR/port" 2>"$BATS_TEST_TMPDIR/serv
 	SERVER=$!
 	local tries=50
 	while ((tries-- > 0)); do
-		PORT=$(cat "$BATS_TEST_TMPDIR/port")
+		PORT=$(cat "$BATS_TEST_TMPDIR/port" 2>/dev/null) || true
 		[[ -z $PORT ]] || return 0
 		sleep 0.1
 	done
