@@ -61,7 +61,8 @@ function kcell(r, c,    s, id, i, a, h) {
 			if (a[5] != s) continue
 			if (a[1] == "-") h = h "<p>" esc(a[6]) "</p>"
 			else h = h "<dl><dt>observation</dt><dd><code>" esc(a[1]) "</code></dd><dt>expected</dt><dd><code>" esc(a[2] " " a[3]) \
-				"</code></dd><dt>observed</dt><dd><code>" esc(a[4]) "</code></dd></dl><p>" esc(a[6]) "</p>"
+				"</code></dd><dt>observed</dt><dd><code>" esc(a[4]) "</code></dd></dl>" \
+				(a[6] ~ /^observed / ? "" : "<p>" esc(a[6]) "</p>")
 		}
 	if (h == "") h = "<p>" esc(detail[r, c]) "</p>"
 	return cell(verdict_word(s), s, h, detail[r, c])
@@ -89,8 +90,8 @@ function kernel_matrix(    r, i, c, k, last) {
 	for (i = 1; i <= nclaims; i++) {
 		k = korder[i]; c = claims[k]
 		if (krank[k] != last) { if (last >= 0) print "</tbody>"; last = krank[k]; group(last, krank_n[last]) }
-		printf "<tr><th scope=\"row\"><span class=\"id\">%s</span> <span class=\"sentence\">%s</span></th>", \
-			esc(claim_id[c]), esc(substr(c, length(claim_id[c]) + 3))
+		printf "<tr><th scope=\"row\" title=\"%s\"><span class=\"id\">%s</span> <span class=\"sentence\">%s</span></th>", \
+			esc(c), esc(claim_id[c]), esc(substr(c, length(claim_id[c]) + 3))
 		for (r = 1; r <= nruns; r++) printf "%s", kcell(r, c)
 		print "</tr>"
 	}
@@ -108,8 +109,8 @@ function notes_matrix(    r, i, n, last) {
 	for (i = 1; i <= nn; i++) {
 		n = norder[i]
 		if (nrank[n] != last) { if (last >= 0) print "</tbody>"; last = nrank[n]; group(last, nrank_n[last]) }
-		printf "<tr><th scope=\"row\"><span class=\"id\">%s</span> <q lang=\"zh\">%s</q> <span class=\"sentence\">%s</span> <span class=\"judged\">judged by %s</span></th>", \
-			esc(note_id[n]), esc(note_zh[n]), esc(note_en[n]), esc(note_ids[n])
+		printf "<tr><th scope=\"row\" title=\"%s\"><span class=\"id\">%s</span> <q lang=\"zh\">%s</q> <span class=\"sentence\">%s</span> <span class=\"judged\">judged by %s</span></th>", \
+			esc(note_en[n] " (judged by " note_ids[n] ")"), esc(note_id[n]), esc(note_zh[n]), esc(note_en[n]), esc(note_ids[n])
 		for (r = 1; r <= nruns; r++) printf "%s", ncell(n, r)
 		print "</tr>"
 	}
@@ -138,7 +139,7 @@ function html() {
 	printf "<link rel=\"stylesheet\" href=\"%s\"></head><body>\n", esc(css)
 	print "<h1>ipcvm claims report</h1>"
 	printf "<p id=\"summary\">%d runs. <a href=\"#kernel-claims\">The kernel's claims</a>: %d, of which %d fail (or cannot be judged) in some run and %d differ between runs. " \
-		"<a href=\"#notes-claims\">The notes' claims</a>: %d, of which %d fail in some run and %d differ between runs. " \
+		"<a href=\"#notes-claims\">The notes' claims</a>: %d, of which %d fail (the kernel does otherwise) in some run and %d differ between runs. " \
 		"Those rows come first; open a cell for what was expected and observed, or why it was skipped.</p>\n", \
 		nruns, nclaims, krank_n[0], krank_n[1], nn, nrank_n[0], nrank_n[1]
 	kernel_matrix()
