@@ -133,7 +133,7 @@ declare -F bats_debug_trap >/dev/null &&
 	# shellcheck disable=SC2016 # the trap text itself
 	IPCVM_DEBUG_TRAP='trap '\''bats_debug_trap "$BASH_SOURCE"'\'' DEBUG'
 ipcvm_untraced() {
-	if [[ -n ${IPCVM_IN_HELPER:-} || -z $IPCVM_DEBUG_TRAP || -z ${BATS_TEST_TMPDIR:-} ]]; then
+	if [[ -n ${IPCVM_IN_HELPER:-} || -z $IPCVM_DEBUG_TRAP || -z ${BATS_TEST_TMPDIR:-}${BATS_FILE_TMPDIR:-} ]]; then
 		"$@"
 		return
 	fi
@@ -153,8 +153,10 @@ ipcvm_untraced() {
 # observe FAMILY: judge $IPCVM_RESULTS/FAMILY.obs when IPCVM_RESULTS is set,
 # else run the FAMILY probe now into $IPCVM_RUN_DIR.  Any problem with the
 # run is kept in IPCVM_PROBLEM for require_observations to report: a broken
-# run fails every case of the family, it never passes or vanishes.
-observe() {
+# run fails every case of the family, it never passes or vanishes.  Untraced:
+# under Bats' DEBUG trap its loops cost a second per family.
+observe() { ipcvm_untraced ipcvm_observe "$@"; }
+ipcvm_observe() {
 	local family=$1 dir problems
 	export IPCVM_FAMILY=$family IPCVM_PROBLEM='' IPCVM_OBS_INIT='' IPCVM_META_INIT=''
 	if [[ -z ${IPCVM_VERDICTS:-} && -n ${IPCVM_VERDICT_DIR:-} ]]; then
