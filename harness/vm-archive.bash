@@ -1,7 +1,4 @@
 # shellcheck shell=bash
-# The settings (cache, offline, logroot, ...) are harness/vm's, and what
-# these functions set is read there:
-# shellcheck disable=SC2154,SC2034
 # vm-archive - harness/vm's archive client: the kernel list, Debian's
 # package indexes through a private apt configuration, the kernel and
 # busybox packages, unpacked into the cache.
@@ -9,6 +6,21 @@
 # Sourced by harness/vm and harness/tests/vm.bats: functions only.  They
 # read the settings harness/vm sets (cache, offline, refresh, refresh_age,
 # mirror, keyring) and print a reason on stdout when they fail.
+#
+# The settings (cache, offline, logroot, ...) are harness/vm's, and what
+# these functions set is read there:
+# shellcheck disable=SC2154,SC2034
+
+# ---- messages and clocks, for every piece ----------------------------------
+
+say() { printf 'vm: %s\n' "$*" >&2; }
+die() {
+	printf 'vm: %s\n' "$*" >&2
+	exit 99
+}
+now() { printf '%s\n' "${EPOCHREALTIME/,/.}"; }
+# elapsed START: seconds since START, one decimal
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # ---- the kernel list ---------------------------------------------------------
 
@@ -17,7 +29,8 @@
 read_kernels() {
 	local file=$1 a b c d rest
 	mirror='' keyring=''
-	k_suite=() k_pkg=() k_default=() f_arch=() f_pkg=() k_names=() f_names=()
+	declare -gA k_suite=() k_pkg=() k_default=() f_arch=() f_pkg=()
+	k_names=() f_names=()
 	[[ -r $file ]] || die "no kernel list $file"
 	while read -r a b c d rest; do
 		case $a in
@@ -84,7 +97,7 @@ have_lists() { compgen -G "$(apt_home "$1")/lists/*_Packages*" >/dev/null; }
 # apt_update SUITE LOG: refresh the suite's index when it is missing or
 # older than a day.  Offline, or when the archive cannot be reached, an
 # index already cached is used as it is.
-declare -A updated=()
+declare -gA updated=()
 apt_update() {
 	local suite=$1 log=$2 d stamp age
 	[[ -n ${updated[$suite]:-} ]] && return 0

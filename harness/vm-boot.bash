@@ -1,12 +1,13 @@
 # shellcheck shell=bash
-# The settings (cache, offline, logroot, ...) are harness/vm's, and what
-# these functions set is read there:
-# shellcheck disable=SC2154,SC2034
 # vm-boot - harness/vm's boot and serial stream: one boot under qemu (or
 # user-mode Linux), a heartbeat on stderr while it runs, the run split out
 # of the second serial port's stream, and why a boot gave no run.
 #
 # Sourced by harness/vm and harness/tests/vm.bats: functions only.
+#
+# The settings (cache, offline, logroot, ...) are harness/vm's, and what
+# these functions set is read there:
+# shellcheck disable=SC2154,SC2034
 
 # ---- one boot ----------------------------------------------------------------
 

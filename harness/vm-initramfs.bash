@@ -1,12 +1,13 @@
 # shellcheck shell=bash
-# The settings (cache, offline, logroot, ...) are harness/vm's, and what
-# these functions set is read there:
-# shellcheck disable=SC2154,SC2034
 # vm-initramfs - harness/vm's initramfs builder: the architectures (cross
 # compiler, qemu, console), the static probes, busybox and harness/vm-init
 # in a cpio archive, cached by the hash of everything in it.
 #
 # Sourced by harness/vm and harness/tests/vm.bats: functions only.
+#
+# The settings (cache, offline, logroot, ...) are harness/vm's, and what
+# these functions set is read there:
+# shellcheck disable=SC2154,SC2034
 
 # ---- the architectures -------------------------------------------------------
 

@@ -1,11 +1,12 @@
 # shellcheck shell=bash
-# The settings (cache, offline, logroot, ...) are harness/vm's, and what
-# these functions set is read there:
-# shellcheck disable=SC2154,SC2034
 # vm-job - harness/vm's per-kernel job (boot, store, validate, judge, each
 # family's TAP counted) and the kernel x family matrix.
 #
 # Sourced by harness/vm and harness/tests/vm.bats: functions only.
+#
+# The settings (cache, offline, logroot, ...) are harness/vm's, and what
+# these functions set is read there:
+# shellcheck disable=SC2154,SC2034
 
 # ---- one kernel: boot, store, validate, judge ---------------------------
 
