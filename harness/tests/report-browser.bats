@@ -127,7 +127,7 @@ for k in sys.argv[2:]:
 	((n[0] > 500 && n[1] > 5000 && n[2] > 500)) ||
 		fail "the verdict colours are not on screen (pixels of fail, pass, skip: ${n[*]}): the stylesheet was not applied"
 	# the policy was enforced, and nothing on the page broke it
-	run grep -iE 'Content.Security.Policy|Refused|blocked' "$BATS_TEST_TMPDIR/console"
+	run grep -iE 'CONSOLE.*(Content.Security.Policy|Refused|blocked)' "$BATS_TEST_TMPDIR/console"
 	assert_failure
 }
 
@@ -135,7 +135,7 @@ for k in sys.argv[2:]:
 	sed 's|</body>|<p style="color:red">x</p><script>document.title="x"</script></body>|' "$SITE/r.html" >"$SITE/broken.html"
 	serve "$SITE" "$JENKINS_CSP"
 	chromium --dump-dom "http://127.0.0.1:$PORT/broken.html" >/dev/null
-	run grep -ciE 'Content.Security.Policy|Refused|blocked' "$BATS_TEST_TMPDIR/console"
+	run grep -ciE 'CONSOLE.*(Content.Security.Policy|Refused|blocked)' "$BATS_TEST_TMPDIR/console"
 	assert_success
 	((output >= 2)) || fail "Chromium reported $output violations, expected the style's and the script's"
 }
