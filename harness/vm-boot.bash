@@ -75,6 +75,8 @@ boot() {
 	fi
 	append="panic=-1 quiet loglevel=4 ipcvm.limit=$probe_limit ipcvm.abi=$abi${IPCVM_VM_APPEND:+ $IPCVM_VM_APPEND}"
 	[[ -n ${l_user[$label]:-} ]] && append+=" ipcvm.user=1"
+	# where the machine has one UART, the run comes over a virtio port
+	arch "$abi" && [[ -n $a_triplet ]] && append+=" ipcvm.run=virtio"
 	[[ -n $probes_wanted ]] && append+=" ipcvm.probes=$(tr -s ' ' , <<<"$probes_wanted" | sed 's/^,//; s/,$//')"
 	# a deadline for what must not hang (probe.h hang_ms): user-mode Linux
 	# pays a ptrace round trip per system call, so 40000 semop calls (the
