@@ -2,7 +2,8 @@
  * fifo.c - what the kernel does with named pipes: mkfifo, opening with and
  * without a peer, unrelated processes meeting through a path, one channel
  * per FIFO, and a buffer that never reaches the file system.  Records only;
- * cases/fifo.bats judges.
+ * cases/fifo.bats judges.  Each group of claims is a section
+ * (probes/lib/probe.h), run in a process of its own.
  */
 #include "config.h"
 
@@ -308,12 +309,13 @@ static void channels(void)
 		close(in);
 }
 
-void probe_main(void)
-{
-	make();
-	opening();
-	nonblocking();
-	unrelated();
-	buffer();
-	channels();
-}
+const struct probe_section probe_sections[] = {
+	SECTION(make, "FIFO-MKFIFO FIFO-MODE FIFO-EEXIST"),
+	SECTION(opening, "FIFO-OPEN-READ-WAITS FIFO-OPEN-WRITE-WAITS FIFO-OPEN-READ-NONBLOCK "
+		"FIFO-OPEN-WRITE-ENXIO FIFO-OPEN-WRITE-NONBLOCK"),
+	SECTION(nonblocking, "FIFO-NONBLOCK-NO-WRITER FIFO-NONBLOCK-EMPTY FIFO-NONBLOCK-FULL"),
+	SECTION(unrelated, "FIFO-UNRELATED"),
+	SECTION(buffer, "FIFO-NO-FILE-DATA FIFO-EOF"),
+	SECTION(channels, "FIFO-ONE-CHANNEL FIFO-DUPLEX"),
+	{ 0 }
+};
