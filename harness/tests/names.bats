@@ -17,7 +17,7 @@ case_names() {
 # records the few observations families share)
 sources() {
 	local f
-	for f in "$IPCVM_SRCDIR/probes/$1.c" "$IPCVM_SRCDIR/probes/$1"/*.c "$IPCVM_SRCDIR"/probes/lib/*.c; do
+	for f in "$IPCVM_SRCDIR/probes/$1.c" "$IPCVM_SRCDIR/probes/$1".d/*.c "$IPCVM_SRCDIR"/probes/lib/*.c; do
 		[[ -f $f ]] && printf '%s\n' "$f"
 	done
 }
