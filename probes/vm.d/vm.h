@@ -134,6 +134,7 @@ long long budget_size(const char **limited_by);
 void page_sizes(void);		/* pages.c */
 void page_table(void);		/* pages.c */
 void lazy_commit(void);		/* lazy.c */
+void lazy_malloc(void);		/* lazy.c */
 void zero_page(void);		/* zero.c */
 void evict_fadvise(void);	/* evict.c */
 void evict_pageout(void);	/* evict.c */
