@@ -20,6 +20,7 @@ setup_file() {
 	# it leaves behind is told apart from other runs' objects
 	local rc=0
 	if unshare --ipc true 2>/dev/null; then
+		# shellcheck disable=SC2016 # the inner shell expands them
 		IPCVM_BENCH_QUICK=1 unshare --ipc sh -c '"$1" --out "$2" "$3"; rc=$?; ipcs -a >"$4"; exit $rc' sh \
 			"$IPCVM_SRCDIR/harness/bench" "$RUN" "$PROBE" "$BATS_FILE_TMPDIR/ipcs" \
 			>"$BATS_FILE_TMPDIR/out" 2>&1 || rc=$?
@@ -97,6 +98,7 @@ $output"
 	unshare --ipc true 2>/dev/null || skip "cannot make an IPC namespace here (unshare --ipc)"
 	# the probe's own lines tell when the message-queue round trips run;
 	# the queue is looked for, not waited for with a sleep
+	# shellcheck disable=SC2016 # the inner shell expands them
 	run timeout 60 unshare --ipc sh -c '
 		( IPCVM_BENCH_QUICK=1 "$1" & echo $! >"$2/pid"; wait $! ) | while IFS= read -r line; do
 			case $line in

@@ -42,6 +42,7 @@ scratch_leftovers() { find "$TMPDIR" -mindepth 1 2>/dev/null; }
 		# reaches the harness, the probe and its helpers at once.  Every
 		# process of the run holds the pipe to `cat`: cat ends when the last
 		# of them is gone, which is how we wait for the whole run to stop.
+		# shellcheck disable=SC2016,SC2086 # the inner shell expands them; FAMILIES is a list
 		setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$BATS_TEST_TMPDIR/group$i" \
 			"$IPCVM_SRCDIR/harness/ipcvm" record --out "$BATS_TEST_TMPDIR/run$i" $FAMILIES \
 			2>&1 | cat >/dev/null &
@@ -69,8 +70,10 @@ $(sysv_listing)"
 @test "ROBUST-CONCURRENT: two recordings at once do not disturb each other, and both judge clean" {
 	local before run
 	before=$(sysv_listing)
+	# shellcheck disable=SC2086 # FAMILIES is a list
 	ipcvm record --out "$BATS_TEST_TMPDIR/a" $FAMILIES 2>"$BATS_TEST_TMPDIR/a.err" &
 	local a=$!
+	# shellcheck disable=SC2086 # FAMILIES is a list
 	ipcvm record --out "$BATS_TEST_TMPDIR/b" $FAMILIES 2>"$BATS_TEST_TMPDIR/b.err" &
 	local b=$!
 	wait "$a" || fail "the first run failed: $(cat "$BATS_TEST_TMPDIR/a.err")"
@@ -92,10 +95,12 @@ $(sysv_listing)"
 	[[ $(id -u) -ne 0 ]] && skip "already an ordinary user: make check itself is the unprivileged run"
 	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
 	# nobody writes its run into a directory of its own outside Bats's 0700 ones
+	# shellcheck disable=SC2030 # for this test's teardown
 	NOBODY_DIR=$(mktemp -d /tmp/ipcvm-nobody.XXXXXX)
 	chmod 0777 "$NOBODY_DIR"
 	# probes and harness must be reachable by nobody
 	mkdir -m 1777 "$NOBODY_DIR/tmp"
+	# shellcheck disable=SC2086,SC2031 # FAMILIES is a list
 	run setpriv --reuid=$nobody --regid=$nobody --clear-groups --inh-caps=-all \
 		env TMPDIR="$NOBODY_DIR/tmp" IPCVM_TIMEOUT="${IPCVM_TIMEOUT:-timeout}" \
 		"$IPCVM_SRCDIR/harness/ipcvm" record --probes "$IPCVM_PROBEDIR" \
@@ -127,5 +132,6 @@ $(sysv_listing)"
 }
 
 teardown() {
+	# shellcheck disable=SC2031 # set by the test for this teardown
 	[[ -z ${NOBODY_DIR:-} ]] || rm -rf "$NOBODY_DIR"
 }

@@ -1,5 +1,5 @@
 /*
- * pipe/pipe.c - what the kernel does with anonymous pipes: ends, EOF, SIGPIPE,
+ * pipe.d/pipe.c - what the kernel does with anonymous pipes: ends, EOF, SIGPIPE,
  * blocking and O_NONBLOCK, capacity and F_SETPIPE_SZ (with the per-user
  * limits), PIPE_BUF atomicity and its control, pipes between any holders
  * of the descriptors, and the buffer that outlives its writer.  Records
