@@ -58,7 +58,7 @@ python_with() {
 
 kirk_or_skip() {
 	KIRK=${KIRK:-$(shared_file tools/kirk/kirk)} ||
-		skip "kirk is not in ../shared/tools/kirk next to the source tree (set KIRK=path/to/kirk): see ../shared/THIRD-PARTY.md"
+		skip "kirk is not in ../shared/tools/kirk next to the source tree (set KIRK=path/to/kirk)"
 	PY=$(python_with asyncio) || skip "no python3 to run kirk"
 }
 
@@ -161,7 +161,7 @@ doc() {
 @test "FLEET-KCIDB: every committed run exports to a KCIDB v5.3 document the schema accepts, with stable ids" {
 	local schema py run runs i=0 docs=()
 	schema=${KCIDB_SCHEMA:-$(shared_file schemas/kcidb-v5.3.schema.json)} ||
-		skip "no KCIDB schema in ../shared/schemas next to the source tree (set KCIDB_SCHEMA=): see ../shared/THIRD-PARTY.md"
+		skip "no KCIDB schema in ../shared/schemas next to the source tree (set KCIDB_SCHEMA=)"
 	py=$(python_with jsonschema) || skip "python3-jsonschema is missing (Debian: apt-get install python3-jsonschema)"
 	# judge the committed runs two at a time (this machine has two cores)
 	# the committed runs (in a git checkout: not a run being recorded now)
