@@ -120,6 +120,30 @@ static int new_locks(void)
 	return id;
 }
 
+/*
+ * The end of a run: the segment and the semaphores removed here, not left
+ * to the registry.  Removing one System V object drops every registry
+ * entry of its id (cleanup_done_ipc), whatever its kind, and a segment and
+ * a semaphore set may have the same id (both 0, the first of each in a new
+ * IPC namespace): the set would stay behind.
+ */
+static void counter_done(int id, struct counter_child *c)
+{
+	sigset_t old;
+	int err = 0;
+
+	finish_attached(id, (const void *)c->counter);
+	/* removed and out of the registry in one window, as sysv.c does */
+	hold_signals(&old);
+	if (semctl(c->semid, 0, IPC_RMID) == -1)
+		err = errno;
+	else
+		cleanup_done_ipc(c->semid);
+	release_signals(&old);
+	if (err)
+		probe_fail("semctl IPC_RMID", err);
+}
+
 /* the counter's segment, attached (every child inherits it), and the
  * semaphores; TAKE_LOCK: every child takes the lock.  Returns the segment. */
 static int counter_setup(struct counter_child *c, int take_lock)
@@ -143,7 +167,7 @@ void lock(void)
 	total = count_with(&c, &ok);
 	obs_bool("lock.children_ok", ok);
 	obs_int("lock.total_count", total);
-	finish_attached(id, (const void *)c.counter);
+	counter_done(id, &c);
 }
 
 /* the control: a semaphore each, so nothing excludes anyone.  On one CPU
@@ -167,5 +191,5 @@ void nolock(void)
 	obs_int("nolock.rounds_count", rounds);
 	obs_int("nolock.lost_count", want - total);
 	obs_bool("nolock.lost_updates", total < want);
-	finish_attached(id, (const void *)c.counter);
+	counter_done(id, &c);
 }
