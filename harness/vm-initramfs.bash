@@ -87,6 +87,49 @@ find_busybox() {
 	return 1
 }
 
+# probe_sources PROBE: the C files of probes/PROBE, as Makefile.am lists
+# them (probes_PROBE_SOURCES; automake's default probes/PROBE.c without)
+probe_sources() {
+	local f words=()
+	read -r -a words < <(awk -v v="probes_$1_SOURCES" '
+		on || $1 == v {
+			line = $0; if (!on) sub(/^[^=]*=/, "", line)
+			on = sub(/\\$/, "", line)
+			printf "%s ", line
+			if (!on) exit
+		}
+		END { print "" }' "$srcdir/Makefile.am" 2>/dev/null)
+	for f in "${words[@]}"; do
+		[[ $f == *.c ]] && printf '%s\n' "$srcdir/$f"
+	done | grep . || printf '%s\n' "$srcdir/probes/$1.c"
+}
+
+# build_probes DIR WORKDIR CONFIG_DIR/config.h FAMILIES: each family's probe
+# built static into DIR (with ccv and flags), two compilers at a time;
+# print the ones built, say why of the others
+build_probes() {
+	local out=$1 work=$2 cfg=$3 fams=$4 p pids=() n=0 lib src built=''
+	# every source of the probe library (libprobe.a's, as Makefile.am lists them)
+	lib=("$srcdir"/probes/lib/*.c)
+	for p in $fams; do
+		mapfile -t src < <(probe_sources "$p")
+		[[ -e ${src[0]} ]] || { say "no source of the $p probe (${src[0]})"; continue; }
+		"${ccv[@]}" "${flags[@]}" -I"$(dirname "$cfg")" -I"$srcdir/probes/lib" \
+			-o "$out/$p" "${lib[@]}" "${src[@]}" 2>"$work/$p.err" &
+		pids+=($!)
+		if ((++n % 2 == 0)); then wait "${pids[@]}"; pids=(); fi
+	done
+	wait "${pids[@]}" 2>/dev/null
+	for p in $fams; do
+		if [[ -x $out/$p ]]; then
+			built+=" $p"
+		elif [[ -e $work/$p.err ]]; then
+			say "the $p probe does not build statically ($abi): $(grep -m1 error "$work/$p.err")"
+		fi
+	done
+	echo "$built"
+}
+
 # build_initramfs ABI FAMILIES: build the static probes and the initramfs
 # (cached by the hash of everything in it); print its path
 build_initramfs() {
@@ -128,8 +171,11 @@ build_initramfs() {
 			"${ccv[@]}" --version 2>&1 | head -n 1
 			sha256sum "$bb" "$cfg" "$srcdir"/probes/lib/*.[ch] "$srcdir"/harness/vm-init \
 				"$srcdir"/harness/ipcvm "$srcdir"/harness/meta | cut -d' ' -f1
+			# each probe's sources, and what they include from probes/P/ and
+			# probes/P.d/
 			for p in $fams; do
-				[[ -e $srcdir/probes/$p.c ]] && sha256sum "$srcdir/probes/$p.c" | cut -d' ' -f1
+				find "$srcdir/probes/$p.c" "$srcdir/probes/$p" "$srcdir/probes/$p.d" -type f 2>/dev/null |
+					LC_ALL=C sort | xargs -r sha256sum | cut -d' ' -f1
 			done
 			echo "$getconf_c"
 		} | sha256sum | cut -c1-16
@@ -150,26 +196,7 @@ build_initramfs() {
 		echo "${ccv[*]} ${flags[*]} cannot build a static program: $(head -n 1 "$dir.new/getconf.err") (Debian: $pkgs)"
 		return 1
 	fi
-	# the probes, two compilers at a time
-	# every source of the probe library (libprobe.a's, as Makefile.am lists them)
-	local pids=() n=0 lib=("$srcdir"/probes/lib/*.c)
-	for p in $fams; do
-		[[ -e $srcdir/probes/$p.c ]] || continue
-		"${ccv[@]}" "${flags[@]}" -I"$(dirname "$cfg")" -I"$srcdir/probes/lib" \
-			-o "$root/ipcvm/probes/$p" "${lib[@]}" \
-			"$srcdir/probes/$p.c" 2>"$dir.new/$p.err" &
-		pids+=($!)
-		if ((++n % 2 == 0)); then wait "${pids[@]}"; pids=(); fi
-	done
-	wait "${pids[@]}" 2>/dev/null
-	for p in $fams; do
-		[[ -e $srcdir/probes/$p.c ]] || continue
-		if [[ -x $root/ipcvm/probes/$p ]]; then
-			built+=" $p"
-		else
-			say "the $p probe does not build statically ($abi): $(grep -m1 error "$dir.new/$p.err")"
-		fi
-	done
+	built=$(build_probes "$root/ipcvm/probes" "$dir.new" "$cfg" "$fams")
 	[[ -n $built ]] || { echo "no probe builds statically for $abi (see $dir.new/*.err)"; return 1; }
 	{
 		if [[ -n $a_triplet ]]; then

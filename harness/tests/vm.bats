@@ -139,6 +139,38 @@ EOF
 	[[ ! -e $tmp/bookworm.vm.pid ]] || fail "the VM's pid file is left behind"
 }
 
+# ---- the initramfs's probes ------------------------------------------------
+
+@test "VM-PROBE-SOURCES: each probe is built from the sources Makefile.am lists for it (a family split into a directory too)" {
+	srcdir=$BATS_TEST_TMPDIR/src
+	mkdir -p "$srcdir"
+	cat >"$srcdir/Makefile.am" <<-'EOF'
+		FAMILIES = pipe shm
+		probes_pipe_SOURCES = probes/pipe.c probes/pipe/pipe.h
+		probes_shm_SOURCES = probes/shm.d/shm.c probes/shm.d/shm.h \
+		 probes/shm.d/create.c \
+		 probes/shm.d/lock.c
+		probes_socket_LDADD = -lfoo
+	EOF
+	run probe_sources shm
+	assert_output "$srcdir/probes/shm.d/shm.c
+$srcdir/probes/shm.d/create.c
+$srcdir/probes/shm.d/lock.c"
+	run probe_sources pipe
+	assert_output "$srcdir/probes/pipe.c"
+	# no _SOURCES: automake's default
+	run probe_sources socket
+	assert_output "$srcdir/probes/socket.c"
+	# the real ones exist
+	srcdir=$IPCVM_SRCDIR
+	local p f
+	for p in $("$IPCVM_SRCDIR/harness/ipcvm" families); do
+		for f in $(probe_sources "$p"); do
+			[[ -f $f ]] || fail "the $p probe's source $f does not exist"
+		done
+	done
+}
+
 # ---- TAP counted, and the matrix -----------------------------------------
 
 @test "VM-TAP: each family's pass/fail/skip is counted from its bats --tap stream; a stream short of its plan counts what it lacks as failed" {
