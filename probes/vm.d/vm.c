@@ -11,9 +11,8 @@
  *   common.c      /proc read without a fault of its own, snapshots, mappings
  *   budget.c      the size of the notes' experiment
  *   pages.c       page_sizes, page_table
- *   lazy.c        lazy_commit (with the THP settings and top's view of it),
- *                 lazy_malloc
- *   zero.c        zero_page
+ *   lazy.c        lazy_commit (with the THP settings, top's view of it and
+ *                 zero.c's read of untouched memory), lazy_malloc
  *   evict.c       evict_fadvise, evict_pageout, evict_anon
  *   overcommit.c  overcommit (with RAM and swap)
  *   addr.c        address_space, beyond_ram
@@ -29,9 +28,8 @@ const struct peer_role probe_peers[] = { { 0 } };
 const struct probe_section probe_sections[] = {
 	SECTION(page_sizes, "VM-PAGE-SIZE VM-PAGE-FRAME"),
 	SECTION(lazy_commit, "VM-LAZY-ALLOC VM-LAZY-WRITE-PART VM-LAZY-WRITE-ALL VM-LAZY-FAULTS "
-		"VM-LAZY-THP VM-RSS-COUNTER VM-TOP-VIRT-RES VM-TOP-SHR"),
+		"VM-LAZY-THP VM-RSS-COUNTER VM-TOP-VIRT-RES VM-TOP-SHR VM-ZERO-PAGE VM-ZERO-FRAME"),
 	SECTION(lazy_malloc, "VM-LAZY-MALLOC"),
-	SECTION(zero_page, "VM-ZERO-PAGE VM-ZERO-FRAME"),
 	SECTION(page_table, "VM-PAGEMAP-PRESENT VM-PAGEMAP-PFN VM-PAGEMAP-SHARED-FRAME "
 		"VM-PAGEMAP-PRIVATE-FRAMES VM-PAGE-OFFSET"),
 	SECTION(evict_fadvise, "VM-EVICT-FADVISE"),

@@ -135,7 +135,8 @@ void page_sizes(void);		/* pages.c */
 void page_table(void);		/* pages.c */
 void lazy_commit(void);		/* lazy.c */
 void lazy_malloc(void);		/* lazy.c */
-void zero_page(void);		/* zero.c */
+/* part of lazy_commit: the read of untouched memory, within SIZE */
+void zero_page(long long size);	/* zero.c */
 void evict_fadvise(void);	/* evict.c */
 void evict_pageout(void);	/* evict.c */
 void evict_anon(void);		/* evict.c */

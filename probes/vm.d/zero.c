@@ -1,7 +1,8 @@
 /*
  * zero.c - reading untouched anonymous memory maps the shared zero page:
  * neither VIRT nor RES grows, and two read pages share one frame until
- * one of them is written.
+ * one of them is written.  Part of the lazy_commit section (lazy.c): its
+ * read is one of the steps VM-RSS-COUNTER compares.
  */
 #include "config.h"
 
@@ -35,17 +36,15 @@ static int boot_no_zero_page(void)
 
 /* the region read: room for two pages one PMD apart, PMD-aligned: 3 PMDs
  * (a PMD is 2 MiB with 4K pages, 32 MiB with 16K, 512 MiB with 64K), or
- * ZERO_BYTES if more, within the experiment's budget (budget.c); 0 when
- * not affordable */
-static size_t zero_bytes(long long pmd)
+ * ZERO_BYTES if more, within the experiment's SIZE; 0 when SIZE is 0 */
+static size_t zero_bytes(long long pmd, long long size)
 {
-	long long size = budget_size(NULL);
 	long long want = pmd > 0 && 3 * pmd > ZERO_BYTES ? 3 * pmd : ZERO_BYTES;
 
 	return (size_t)(size < want ? size : want);
 }
 
-void zero_page(void)
+void zero_page(long long size)
 {
 	long long pmd, region0, region1;
 	size_t len;
@@ -55,9 +54,8 @@ void zero_page(void)
 	uintptr_t a;
 	char *q;
 
-	vm_setup();
 	pmd = read_ll_file("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
-	len = zero_bytes(pmd);
+	len = zero_bytes(pmd, size);
 	obs_bool("zero.boot_no_zero_page", boot_no_zero_page());
 	if (len == 0) {
 		obs_skip("zero.size_kib", "memory-not-affordable");
