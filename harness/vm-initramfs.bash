@@ -130,6 +130,22 @@ build_probes() {
 	echo "$built"
 }
 
+# initramfs_etc ROOT ABI BUSYBOX: the initramfs's /etc: os-release (what
+# meta.env names as the distribution), passwd and group (root, nobody)
+initramfs_etc() {
+	local root=$1 abi=$2 bb=$3
+	{
+		if [[ -n $a_triplet ]]; then
+			echo "PRETTY_NAME=\"ipcvm VM initramfs ($(cat "${bb%/*}/source" 2>/dev/null || echo busybox), static probes for $abi)\""
+		else
+			echo "PRETTY_NAME=\"ipcvm VM initramfs ($("$root/bin/busybox" 2>/dev/null | head -n 1 | cut -d' ' -f1,2), static probes for $abi)\""
+		fi
+		echo "ID=ipcvm-vm"
+	} >"$root/etc/os-release"
+	printf '%s\n' "root:x:0:0:root:/root:/bin/sh" "nobody:x:65534:65534:nobody:/tmp:/bin/sh" >"$root/etc/passwd"
+	printf '%s\n' "root:x:0:" "nogroup:x:65534:" >"$root/etc/group"
+}
+
 # build_initramfs ABI FAMILIES: build the static probes and the initramfs
 # (cached by the hash of everything in it); print its path
 build_initramfs() {
@@ -198,16 +214,7 @@ build_initramfs() {
 	fi
 	built=$(build_probes "$root/ipcvm/probes" "$dir.new" "$cfg" "$fams")
 	[[ -n $built ]] || { echo "no probe builds statically for $abi (see $dir.new/*.err)"; return 1; }
-	{
-		if [[ -n $a_triplet ]]; then
-			echo "PRETTY_NAME=\"ipcvm VM initramfs ($(cat "${bb%/*}/source" 2>/dev/null || echo busybox), static probes for $abi)\""
-		else
-			echo "PRETTY_NAME=\"ipcvm VM initramfs ($("$root/bin/busybox" 2>/dev/null | head -n 1 | cut -d' ' -f1,2), static probes for $abi)\""
-		fi
-		echo "ID=ipcvm-vm"
-	} >"$root/etc/os-release"
-	printf '%s\n' "root:x:0:0:root:/root:/bin/sh" "nobody:x:65534:65534:nobody:/tmp:/bin/sh" >"$root/etc/passwd"
-	printf '%s\n' "root:x:0:" "nogroup:x:65534:" >"$root/etc/group"
+	initramfs_etc "$root" "$abi" "$bb"
 	# uncompressed: under TCG unpacking gzip costs more than it saves
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$dir.new/initramfs.cpio" || {
 		echo "cpio failed"
