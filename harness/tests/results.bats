@@ -55,10 +55,13 @@ refute_any_pass() {
 }
 
 @test "RESULTS-DUPLICATE: an observation recorded twice is refused with both lines" {
-	sed -i '2p' "$BAD/fifo.obs"
+	# the first fifo.* line, wherever probe.* lines put it, written again below it
+	local n
+	n=$(grep -n -m 1 '^fifo\.' "$BAD/fifo.obs" | cut -d: -f1)
+	sed -i "${n}p" "$BAD/fifo.obs"
 	run ipcvm validate "$BAD" fifo
 	assert_failure
-	assert_output --regexp "fifo.obs:3: observation fifo\.[a-z_.]+ appears twice \(first on line 2\)"
+	assert_output --regexp "fifo.obs:$((n + 1)): observation fifo\.[a-z_.]+ appears twice \(first on line $n\)"
 	judge_fifo "$BAD"
 	refute_any_pass
 }
