@@ -590,7 +590,7 @@ static void chan_close(struct chan *c)
 	drop_fifo(c->fifo_b);
 	if (c->msqid >= 0) {
 		msgctl(c->msqid, IPC_RMID, NULL);
-		cleanup_done_ipc(c->msqid);
+		cleanup_done_msgq(c->msqid);
 		c->msqid = -1;
 	}
 	if (c->shm) {
@@ -674,7 +674,7 @@ static int chan_open(struct chan *c, enum prim p, int lat, size_t len,
 		/* gone from the namespace at once; the mapping (inherited by
 		 * the helper) keeps it alive until both detach */
 		shmctl(id, IPC_RMID, NULL);
-		cleanup_done_ipc(id);
+		cleanup_done_shm(id);
 		if (a == (void *)-1)
 			return err;
 		c->shm = a;

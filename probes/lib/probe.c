@@ -344,6 +344,10 @@ void cleanup_shm(int id) { push(UNDO_SHM, id, NULL); }
 void cleanup_sem(int id) { push(UNDO_SEM, id, NULL); }
 void cleanup_done_path(const char *path) { forget(UNDO_UNLINK, -1, path); }
 
+void cleanup_done_msgq(int id) { forget(UNDO_MSGQ, id, NULL); }
+void cleanup_done_shm(int id) { forget(UNDO_SHM, id, NULL); }
+void cleanup_done_sem(int id) { forget(UNDO_SEM, id, NULL); }
+
 void cleanup_done_ipc(int id)
 {
 	forget(UNDO_MSGQ, id, NULL);
@@ -388,9 +392,22 @@ static void run_cleanup(void)
 	undo_where(owned_by, getpid());
 }
 
+static int any_entry(const struct undo *u, pid_t who)
+{
+	(void)u;
+	(void)who;
+	return 1;
+}
+
+/* SIGINT, SIGTERM...: a process undoes its own entries, which kills its
+ * children (a section, a helper) first; then the probe itself undoes every
+ * entry, and a section every entry made under it: a child killed that way
+ * never undid its own */
 static void on_fatal_signal(int sig)
 {
 	run_cleanup();
+	if (getpid() == main_pid)
+		undo_where(current_section ? made_under : any_entry, getpid());
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

@@ -111,6 +111,12 @@ void cleanup_sem(int id);
 /* drop an entry that was already undone by hand (e.g. a queue removed by
  * the claim under test) */
 void cleanup_done_path(const char *path);
+/* one kind's entry: a queue, a segment and a semaphore set may share an id
+ * (the first of each in a new IPC namespace is 0) */
+void cleanup_done_msgq(int id);
+void cleanup_done_shm(int id);
+void cleanup_done_sem(int id);
+/* (every kind's entry of ID: for code not yet told which kind it removed) */
 void cleanup_done_ipc(int id);
 
 /* a private 0700 directory made with mkdtemp, removed at exit */

@@ -105,10 +105,10 @@ struct outcome sysv_shmget(key_t key, size_t size, int flags)
 
 struct outcome sysv_msgrmid(int id)
 {
-	return HELD(msgctl(id, IPC_RMID, NULL), cleanup_done_ipc(id));
+	return HELD(msgctl(id, IPC_RMID, NULL), cleanup_done_msgq(id));
 }
 
 struct outcome sysv_shmrmid(int id)
 {
-	return HELD(shmctl(id, IPC_RMID, NULL), cleanup_done_ipc(id));
+	return HELD(shmctl(id, IPC_RMID, NULL), cleanup_done_shm(id));
 }

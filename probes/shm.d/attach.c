@@ -83,7 +83,7 @@ static void obs_nattch(const char *name, int id)
 	if (o.ret == -1) {
 		/* with shm_rmid_forced=1, nattch 0 destroys the segment */
 		if (o.err == EINVAL && sysctl_read("kernel.shm_rmid_forced") == 1) {
-			cleanup_done_ipc(id);
+			cleanup_done_shm(id);
 			obs_skip(name, "shm_rmid_forced-destroyed-it-at-nattch-0");
 		} else {
 			obs_errno(name, o.err);

@@ -122,10 +122,8 @@ static int new_locks(void)
 
 /*
  * The end of a run: the segment and the semaphores removed here, not left
- * to the registry.  Removing one System V object drops every registry
- * entry of its id (cleanup_done_ipc), whatever its kind, and a segment and
- * a semaphore set may have the same id (both 0, the first of each in a new
- * IPC namespace): the set would stay behind.
+ * to the registry (each removal drops only its own kind's entry: a segment
+ * and a semaphore set may have the same id, both 0 in a new IPC namespace).
  */
 static void counter_done(int id, struct counter_child *c)
 {
@@ -138,7 +136,7 @@ static void counter_done(int id, struct counter_child *c)
 	if (semctl(c->semid, 0, IPC_RMID) == -1)
 		err = errno;
 	else
-		cleanup_done_ipc(c->semid);
+		cleanup_done_sem(c->semid);
 	release_signals(&old);
 	if (err)
 		probe_fail("semctl IPC_RMID", err);
