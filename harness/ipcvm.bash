@@ -344,7 +344,12 @@ read_obs() { ipcvm_untraced ipcvm_read_obs "$@"; }
 ipcvm_read_obs() {
 	load_values
 	if [[ ! -v IPCVM_VALUES[$2] ]]; then
-		ipcvm_error "$2" "$2 was not recorded in $IPCVM_OBS: the probe does not measure it (claim: $BATS_TEST_DESCRIPTION)"
+		local why="the probe does not measure it" broken
+		# a section that died may have been the one to record it
+		broken=$(cut -f 2,3 <<<"$IPCVM_SECTIONS_NOT_OK" | sort -u | tr '\t\n' ' ,')
+		[[ -z ${IPCVM_SECTIONS_NOT_OK:-} ]] ||
+			why="the probe's sections that did not end ok (${broken%,}) may be the ones that measure it"
+		ipcvm_error "$2" "$2 was not recorded in $IPCVM_OBS: $why (claim: $BATS_TEST_DESCRIPTION)"
 		return 1
 	fi
 	if [[ ${IPCVM_VALUES[$2]} == SKIP ]]; then
