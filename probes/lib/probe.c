@@ -796,6 +796,14 @@ static void run_section(const struct probe_section *s)
 		main_pid = getpid();
 		current_section = main_pid;
 		current_section_name = s->name;
+		{
+			/* who is "the probe itself" now, for the fault
+			 * library (probes/fault: child-writes-lost) */
+			char spid[24];
+
+			snprintf(spid, sizeof(spid), "%ld", (long)main_pid);
+			setenv("IPCVM_SECTION_PID", spid, 1);
+		}
 		s->run();
 		run_cleanup();
 		_exit(EXIT_RECORDED);
