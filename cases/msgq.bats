@@ -2,7 +2,7 @@
 # System V message queues: what the notes say (section 1: msgget with a key
 # the two sides agree on, 9 permission bits, IPC_CREAT / IPC_EXCL, msgctl
 # IPC_STAT, msgsnd / msgrcv) and what msgget(2), msgop(2), msgctl(2),
-# errno(3), proc(5) and ipc_namespaces(7) document.  Judges probes/msgq.c's
+# errno(3), proc(5) and ipc_namespaces(7) document.  Judges probes/msgq.d/'s
 # observations.
 #
 # ---- the notes' limit claim -------------------------------------------------

@@ -2,7 +2,7 @@
 # Anonymous pipes: what the notes say (section 1: a kernel buffer between
 # parent and child, half-duplex, fd[0] reads and fd[1] writes, blocking or
 # non-blocking through fcntl) and what pipe(2), pipe(7), fcntl(2), read(2),
-# write(2) and lseek(2) document.  Judges probes/pipe.c's observations.
+# write(2) and lseek(2) document.  Judges probes/pipe.d/'s observations.
 
 load ../harness/ipcvm
 

@@ -4,7 +4,7 @@
 # does not go through a kernel buffer on each transfer, needs a semaphore
 # for locking, and ipcs shows "nattach") and what shmget(2), shmop(2),
 # shmctl(2), semop(2), ftok(3), proc(5) and ipc_namespaces(7) document.
-# Judges probes/shm.c's observations.
+# Judges probes/shm.d/'s observations.
 #
 # The notes' example creates with 0666|IPC_CREAT|IPC_EXCL and then tests
 # errno == ENOENT: with IPC_CREAT that error cannot happen; an existing key
@@ -62,7 +62,7 @@ setup() { require_observations; }
 # The reader attaches, then locks itself under a seccomp filter that kills
 # it (SIGSYS) on any system call but exit; only then does the writer draw a
 # random payload and store it.  The reader answers with the complement of
-# the payload, stored in the segment.  See probes/shm.c "a store seen
+# the payload, stored in the segment.  See probes/shm.d/shared.c "a store seen
 # through memory alone".
 
 @test "SHM-SHARED-FORK: a store by the parent is seen by a child that attached the segment, and the child's store by the parent (shmop(2); notes)" {

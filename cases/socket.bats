@@ -3,7 +3,7 @@
 # message queues and shared memory; between two hosts it is sockets) and what
 # socket(2), socketpair(2), send(2), recv(2), unix(7), ip(7), tcp(7), veth(4),
 # network_namespaces(7) and ipc_namespaces(7) document.  Judges
-# probes/socket.c's observations.
+# probes/socket.d/'s observations.
 
 load ../harness/ipcvm
 

@@ -6,7 +6,7 @@
 # bus, and top's VIRT/RES after new char[512 MiB] with and without memset)
 # checked against proc(5), mmap(2), madvise(2), mincore(2), getrusage(2),
 # posix_fadvise(2) and the kernel's Documentation/admin-guide/mm/pagemap.rst,
-# transhuge.rst and mm/overcommit-accounting.rst.  Judges probes/vm.c.
+# transhuge.rst and mm/overcommit-accounting.rst.  Judges probes/vm.d/.
 #
 # The notes beside what is measured:
 #   - "32-bit address bus -> 4 GiB": a 64-bit process gets 47 bits (x86-64
@@ -758,7 +758,7 @@ addr_width_rule() {
 	local touched
 	read_obs touched vm.top.touched_kib
 	rss_counter_slack
-	# the probe touches 16 counter batches or more (probes/vm.c top_bytes)
+	# the probe touches 16 counter batches or more (probes/vm.d/top.c top_bytes)
 	require_slack_below "$touched" "$touched KiB touched"
 	expect vm.top.shared_touch.shr_delta_kib -ge $((touched - 2 * slack_kib)) "a shared memfd page is shmem"
 	expect vm.top.shared_touch.shr_delta_kib -le $((touched + 2 * slack_kib + INCIDENTAL_KIB)) "a shared memfd page is shmem"

@@ -1,6 +1,6 @@
 /*
  * socket.c - the fault library's lies about sockets and namespaces (see
- * fault.c), for probes/socket.c and cases/socket.bats.
+ * fault.c), for probes/socket.d/ and cases/socket.bats.
  *
  * The faults wrap socketpair, send, recv, bind, connect, unshare and setns.
  * Three act through read() and write(), which fault.c wraps for its pipe
