@@ -1,6 +1,6 @@
 /*
  * sysv.c - the fault library's lies about System V IPC (see fault.c): the
- * message queue faults, for probes/msgq.c and cases/msgq.bats.
+ * message queue faults, for probes/msgq.d/ and cases/msgq.bats.
  *
  * Each fault wraps msgget, msgsnd, msgrcv or msgctl (and, for one, the
  * reading of /proc/sys/kernel/msgmnb through fault.c's open(), and for one
@@ -202,6 +202,19 @@ static void remove_doomed(int keep)
 __attribute__((destructor)) static void sysv_exit(void)
 {
 	remove_doomed(-1);
+}
+
+/* a probe's section (and every helper) ends with _exit(), which runs no
+ * destructor: the removals it put off happen there, or its queues outlive
+ * the run (the probe's registry forgot them when IPC_RMID said OK) */
+void _exit(int status)
+{
+	REAL(void, _exit, int);
+	if (is("msgq-rmid-deferred"))
+		remove_doomed(-1);
+	real__exit(status);
+	for (;;)
+		;
 }
 
 /* msgq-private-is-a-key: the queue the last IPC_PRIVATE call made */
