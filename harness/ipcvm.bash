@@ -289,7 +289,9 @@ ipcvm_kv_init() {
 	while IFS= read -r line || [[ -n $line ]]; do
 		[[ $line == *=* ]] || continue
 		k=${line%%=*} v=${line#*=}
-		[[ -v seen[$k] ]] && continue
+		# (how the probe's sections ended is read once, into
+		# IPCVM_SECTIONS_NOT_OK: no case looks it up)
+		[[ -v seen[$k] || $k == probe.section.* ]] && continue
 		seen[$k]=1
 		if [[ $2 == meta && $v == \'*\' && ${#v} -ge 2 ]]; then
 			v=${v:1:${#v}-2} v=${v//"'\\''"/"'"}
