@@ -11,6 +11,9 @@
  * A fault that turns a call into a wait waits only under the probe's own
  * deadline (SIGALRM), never beyond it.
  *
+ * Here msgget, msgctl, their bookkeeping and the limits; msgsnd and msgrcv
+ * are in sysv-msg.c (sysv.h: what the two share).
+ *
  * Every wrapper passes straight through unless the fault on is a "msgq-"
  * one, so another System V family's faults can live beside these (their own
  * list, section and wrappers: shmget and the rest are not wrapped here).
@@ -33,10 +36,8 @@
 #include <unistd.h>
 
 #include "fault.h"
+#include "sysv.h"
 
-#ifndef MSG_COPY
-#define MSG_COPY 040000
-#endif
 
 const char *const sysv_faults[] = {
 	/* message queues: msgget */
@@ -66,7 +67,7 @@ const char *const sysv_faults[] = {
 };
 
 /* is the fault on one of the message queue faults? */
-static int msgq_fault(void)
+int msgq_fault(void)
 {
 	return strncmp(ipcvm_fault, "msgq-", 5) == 0;
 }
@@ -79,13 +80,13 @@ static int real_msgget_call(key_t key, int flg)
 	return real_msgget(key, flg);
 }
 
-static int real_msgsnd_call(int id, const void *msgp, size_t sz, int flg)
+int real_msgsnd_call(int id, const void *msgp, size_t sz, int flg)
 {
 	REAL(int, msgsnd, int, const void *, size_t, int);
 	return real_msgsnd(id, msgp, sz, flg);
 }
 
-static ssize_t real_msgrcv_call(int id, void *msgp, size_t sz, long typ, int flg)
+ssize_t real_msgrcv_call(int id, void *msgp, size_t sz, long typ, int flg)
 {
 	REAL(ssize_t, msgrcv, int, void *, size_t, long, int);
 	return real_msgrcv(id, msgp, sz, typ, flg);
@@ -97,7 +98,7 @@ static int real_msgctl_call(int id, int cmd, struct msqid_ds *buf)
 	return real_msgctl(id, cmd, buf);
 }
 
-static int queue_stat(int id, struct msqid_ds *ds)
+int queue_stat(int id, struct msqid_ds *ds)
 {
 	int err = errno, r = real_msgctl_call(id, IPC_STAT, ds);
 
@@ -106,7 +107,7 @@ static int queue_stat(int id, struct msqid_ds *ds)
 }
 
 /* IPC_INFO of this IPC namespace: the limits msgmax, msgmnb, msgmni */
-static struct msginfo limits(void)
+struct msginfo limits(void)
 {
 	struct msginfo mi;
 	int err = errno;
@@ -130,7 +131,7 @@ static int queues_in_use(void)
 }
 
 /* the probe armed its deadline (ITIMER_REAL): a wait will be ended */
-static int deadline_armed(void)
+int deadline_armed(void)
 {
 	struct itimerval it;
 
@@ -139,7 +140,7 @@ static int deadline_armed(void)
 }
 
 /* IPCVM_HANG_MS, as probes/lib reads it */
-static long hang_ms_env(void)
+long hang_ms_env(void)
 {
 	const char *s = getenv("IPCVM_HANG_MS");
 	long v = s ? strtol(s, NULL, 10) : 0;
@@ -151,11 +152,6 @@ static long hang_ms_env(void)
 /* A forked helper inherits the lists; each entry belongs to the process
  * that made it, so a helper never acts on its parent's entries. */
 
-struct idlist {
-	int n;
-	struct { pid_t pid; int id; } e[256];
-};
-
 static void list_add(struct idlist *l, int id)
 {
 	if (l->n < (int)(sizeof(l->e) / sizeof(l->e[0]))) {
@@ -165,7 +161,7 @@ static void list_add(struct idlist *l, int id)
 	}
 }
 
-static int list_has(const struct idlist *l, int id)
+int list_has(const struct idlist *l, int id)
 {
 	for (int i = 0; i < l->n; i++)
 		if (l->e[i].id == id && l->e[i].pid == getpid())
@@ -181,10 +177,11 @@ static void list_del(struct idlist *l, int id)
 }
 
 /* msgq-rmid-deferred: removals put off; msgq-old-id-alive: ids removed */
-static struct idlist doomed, removed;
+static struct idlist doomed;
+struct idlist msgq_removed;
 
 /* carry out the removals this process put off, except KEEP's */
-static void remove_doomed(int keep)
+void remove_doomed(int keep)
 {
 	for (int i = 0; i < doomed.n; i++) {
 		if (doomed.e[i].id == keep)
@@ -302,7 +299,7 @@ int msgget(key_t key, int flg)
 		private_pid = getpid();
 	}
 	if (is("msgq-old-id-alive") && r != -1)
-		list_del(&removed, r);
+		list_del(&msgq_removed, r);
 	if (is("msgq-eacces-never") && r == -1 && err == EACCES) {
 		/* as if granted: the id that asking for no access gets */
 		r = real_msgget_call(key, flg & ~0777);
@@ -317,7 +314,7 @@ int msgget(key_t key, int flg)
 /* ---- permissions ---------------------------------------------------------- */
 
 /* msgq-others-bits-ignored: the caller neither owns nor made queue ID */
-static int not_owner(int id)
+int not_owner(int id)
 {
 	struct msqid_ds ds;
 	uid_t me = geteuid();
@@ -346,7 +343,7 @@ static int msgctl_rmid(int id)
 	if (r == 0 && id == private_id)
 		private_id = -1;
 	if (r == 0 && is("msgq-old-id-alive"))
-		list_add(&removed, id);
+		list_add(&msgq_removed, id);
 	if (r == -1 && err == EPERM && is("msgq-rmid-by-anyone"))
 		return 0;
 	errno = err;
@@ -387,7 +384,7 @@ static int msgctl_stat(int id, struct msqid_ds *buf)
 	if (r == -1) {
 		if ((is("msgq-eacces-never") && err == EACCES) ||
 		    (is("msgq-old-id-alive") && (err == EINVAL || err == EIDRM) &&
-		     list_has(&removed, id))) {
+		     list_has(&msgq_removed, id))) {
 			memset(buf, 0, sizeof(*buf));
 			return 0;
 		}
@@ -446,224 +443,6 @@ int msgctl(int id, int cmd, struct msqid_ds *buf)
 	}
 }
 
-/* ---- msgsnd ------------------------------------------------------------- */
-
-int msgsnd(int id, const void *msgp, size_t sz, int flg)
-{
-	int r, err;
-
-	if (!msgq_fault())
-		return real_msgsnd_call(id, msgp, sz, flg);
-	if (is("msgq-rmid-deferred"))
-		remove_doomed(id);
-	if (is("msgq-others-bits-ignored") && not_owner(id)) {
-		errno = EACCES;
-		return -1;
-	}
-	if (is("msgq-mtype-unchecked") && msgp && *(const long *)msgp <= 0)
-		return 0;	/* taken, and lost */
-	if (is("msgq-send-never-blocks"))
-		flg |= IPC_NOWAIT;
-	if (is("msgq-qbytes-last-byte") && (flg & IPC_NOWAIT) && sz > 0) {
-		struct msqid_ds ds;
-
-		/* a message that would fill the queue exactly counts as too big */
-		if (queue_stat(id, &ds) == 0 && ds.msg_cbytes + sz == ds.msg_qbytes) {
-			errno = EAGAIN;
-			return -1;
-		}
-	}
-
-	r = real_msgsnd_call(id, msgp, sz, flg);
-	err = errno;
-	if (r == 0)
-		return 0;
-	if (is("msgq-nowait-send-blocks") && err == EAGAIN && (flg & IPC_NOWAIT) &&
-	    deadline_armed()) {
-		/* waits as if IPC_NOWAIT were not there, until the deadline */
-		r = real_msgsnd_call(id, msgp, sz, flg & ~IPC_NOWAIT);
-		err = errno;
-	}
-	if (r == -1) {
-		if (is("msgq-eacces-never") && err == EACCES)
-			return 0;
-		if (is("msgq-old-id-alive") && (err == EINVAL || err == EIDRM) &&
-		    list_has(&removed, id))
-			return 0;
-		if (is("msgq-msgmax-unchecked") && err == EINVAL &&
-		    sz > (size_t)limits().msgmax && *(const long *)msgp > 0)
-			return 0;	/* taken, and lost */
-		if (is("msgq-zero-length-free") && err == EAGAIN && sz == 0)
-			return 0;	/* taken, and lost */
-	}
-	errno = err;
-	return r;
-}
-
-/* ---- msgrcv ------------------------------------------------------------- */
-
-/* msgq-lifo: take every message of type TYP, hand over the newest, queue
- * the others again in their order.  -2: there was none. */
-static ssize_t receive_newest(int id, void *msgp, size_t sz, long typ, int flg)
-{
-	struct held { long mtype; size_t len; char *text; } *h = NULL;
-	int max = limits().msgmax, n = 0, cap = 0, err = errno;
-	size_t room = (size_t)(max > 0 ? max : 8192);
-	char *buf = malloc(sizeof(long) + room);
-	ssize_t r = -2;
-
-	if (!buf)
-		return -2;
-	for (;;) {
-		ssize_t got = real_msgrcv_call(id, buf, room, typ, IPC_NOWAIT | MSG_NOERROR);
-
-		if (got < 0)
-			break;
-		if (n == cap) {
-			struct held *more = realloc(h, (size_t)(cap = cap ? 2 * cap : 16) * sizeof(*h));
-
-			if (!more)
-				break;
-			h = more;
-		}
-		h[n].mtype = *(long *)buf;
-		h[n].len = (size_t)got;
-		h[n].text = malloc((size_t)got + 1);
-		if (!h[n].text)
-			break;
-		memcpy(h[n].text, buf + sizeof(long), (size_t)got);
-		n++;
-	}
-	if (n > 0) {
-		struct held *last = &h[n - 1];
-		int keep_last = last->len > sz && !(flg & MSG_NOERROR);
-
-		for (int i = 0; i < n - 1 + keep_last; i++) {
-			*(long *)buf = h[i].mtype;
-			memcpy(buf + sizeof(long), h[i].text, h[i].len);
-			real_msgsnd_call(id, buf, h[i].len, IPC_NOWAIT);
-		}
-		if (keep_last) {
-			err = E2BIG;
-			r = -1;
-		} else {
-			size_t len = last->len < sz ? last->len : sz;
-
-			*(long *)msgp = last->mtype;
-			memcpy((char *)msgp + sizeof(long), last->text, len);
-			r = (ssize_t)len;
-		}
-	}
-	for (int i = 0; i < n; i++)
-		free(h[i].text);
-	free(h);
-	free(buf);
-	errno = err;
-	return r;
-}
-
-/* msgq-msgrcv-restarted: a caught signal whose handler asked for SA_RESTART */
-static volatile sig_atomic_t restart_asked;
-static void (*caught[NSIG])(int);
-
-static void restart_trampoline(int sig)
-{
-	restart_asked = 1;
-	if (sig > 0 && sig < NSIG && caught[sig])
-		caught[sig](sig);
-}
-
-int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
-{
-	REAL(int, sigaction, int, const struct sigaction *, struct sigaction *);
-	void (*before)(int) = sig > 0 && sig < NSIG ? caught[sig] : NULL;
-	int r;
-
-	if (!is("msgq-msgrcv-restarted") || sig <= 0 || sig >= NSIG)
-		return real_sigaction(sig, act, old);
-	if (act && (act->sa_flags & SA_RESTART) && !(act->sa_flags & SA_SIGINFO) &&
-	    act->sa_handler != SIG_IGN && act->sa_handler != SIG_DFL) {
-		struct sigaction via = *act;
-
-		via.sa_handler = restart_trampoline;
-		r = real_sigaction(sig, &via, old);
-		if (r == 0)
-			caught[sig] = act->sa_handler;
-	} else {
-		r = real_sigaction(sig, act, old);
-	}
-	/* the caller sees its own handler, never the trampoline */
-	if (r == 0 && old && old->sa_handler == restart_trampoline)
-		old->sa_handler = before;
-	return r;
-}
-
-ssize_t msgrcv(int id, void *msgp, size_t sz, long typ, int flg)
-{
-	ssize_t r;
-	int err;
-
-	if (!msgq_fault())
-		return real_msgrcv_call(id, msgp, sz, typ, flg);
-	if (is("msgq-rmid-deferred"))
-		remove_doomed(id);
-	if (is("msgq-others-bits-ignored") && not_owner(id)) {
-		errno = EACCES;
-		return -1;
-	}
-	if (flg & MSG_COPY) {
-		if (is("msgq-copy-first"))
-			typ = 0;
-		if (is("msgq-copy-unchecked"))
-			flg = (flg | IPC_NOWAIT) & ~MSG_EXCEPT;
-	} else {
-		if (is("msgq-type-zero-lowest") && typ == 0)
-			typ = -LONG_MAX;
-		if (is("msgq-type-ignored") && typ > 0)
-			typ = 0;
-		if (is("msgq-negative-type-exact") && typ < 0)
-			typ = typ == LONG_MIN ? LONG_MAX : -typ;
-	}
-	if (is("msgq-except-ignored"))
-		flg &= ~MSG_EXCEPT;
-	if (is("msgq-noerror-always"))
-		flg |= MSG_NOERROR;
-	if (is("msgq-noerror-ignored"))
-		flg &= ~MSG_NOERROR;
-	if (is("msgq-recv-never-blocks"))
-		flg |= IPC_NOWAIT;
-	if (is("msgq-lifo") && typ > 0 && !(flg & (MSG_EXCEPT | MSG_COPY))) {
-		r = receive_newest(id, msgp, sz, typ, flg);
-		if (r != -2)
-			return r;
-	}
-
-	for (;;) {
-		restart_asked = 0;
-		r = real_msgrcv_call(id, msgp, sz, typ, flg);
-		err = errno;
-		if (r == -1 && err == EINTR && restart_asked && is("msgq-msgrcv-restarted"))
-			continue;
-		break;
-	}
-	if (r == -1) {
-		if (is("msgq-rmid-no-wake") && err == EIDRM && !(flg & IPC_NOWAIT)) {
-			/* sleeps on, as if nothing had happened, until a
-			 * signal (the probe's deadline) ends the wait */
-			long ms = 2 * hang_ms_env();
-			struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
-
-			if (nanosleep(&t, NULL) == -1)
-				err = EINTR;
-		}
-		if (is("msgq-eacces-never") && err == EACCES)
-			return 0;
-		if (is("msgq-enomsg-eagain") && err == ENOMSG)
-			err = EAGAIN;
-	}
-	errno = err;
-	return r;
-}
 
 /* ---- /proc/sys/kernel/msg*, shm* (through fault.c's open) ---------------- */
 
