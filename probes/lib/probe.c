@@ -1,24 +1,20 @@
 /*
  * probe.c - the shared half of every probe: see probe.h for the contract.
+ * Observation output, deadlines, scratch directories, exits, helper
+ * processes and main; the cleanup registry is in cleanup.c, the section
+ * runner in section.c, the small helpers in util.c.
  */
 #include "config.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
-#include <sys/mman.h>
-#include <sys/msg.h>
 #include <sys/prctl.h>
-#include <sys/sem.h>
-#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -26,14 +22,15 @@
 #include <unistd.h>
 
 #include "probe.h"
+#include "probe-internal.h"
 #include "names.h"
 
 /* the probe's own process: the only one that writes observations */
-static pid_t main_pid;
+pid_t main_pid;
 
 /* ---- deadlines ------------------------------------------------------- */
 
-static int env_ms(const char *var, int dflt)
+int env_ms(const char *var, int dflt)
 {
 	const char *s = getenv(var);
 	char *end;
@@ -57,7 +54,7 @@ int hang_ms(void)
 	return env_ms("IPCVM_HANG_MS", 10000);
 }
 
-static volatile sig_atomic_t deadline_fired;
+volatile sig_atomic_t deadline_fired;
 
 static void on_alarm(int sig)
 {
@@ -128,7 +125,7 @@ static int valid_value(const char *s)
 	return 1;
 }
 
-static void emit(const char *name, const char *value)
+void emit(const char *name, const char *value)
 {
 	char line[512];
 	int n;
@@ -219,197 +216,6 @@ void obs_outcome_count(const char *name, struct outcome o)
 		obs_outcome(name, o);
 	else
 		obs_int(name, o.ret);
-}
-
-/* ---- cleanup registry ------------------------------------------------ */
-
-enum undo_kind { UNDO_NONE, UNDO_UNLINK, UNDO_RMDIR, UNDO_MSGQ, UNDO_SHM,
-		 UNDO_SEM, UNDO_CHILD };
-
-struct undo {
-	enum undo_kind kind;
-	pid_t owner;
-	pid_t section;		/* the section process it was made under, or 0 */
-	int id;			/* IPC id, fd or pid */
-	char path[PATH_MAX];
-};
-
-/*
- * The registry is shared by the probe and every process it forks
- * (MAP_SHARED, made in main before any fork), so that when a section's
- * process dies without cleaning up (a crash, a deadline), the probe undoes
- * what it and its helpers made.  Each entry names its owner, which alone
- * undoes it while alive; slots are taken with an atomic add.
- */
-#define MAX_UNDO 256
-static struct undo undo_private[MAX_UNDO];
-static struct undo *undo = undo_private;
-static int nundo_private;
-static int *nundo_p = &nundo_private;
-#define nundo (__atomic_load_n(nundo_p, __ATOMIC_SEQ_CST))
-
-/* the section process this process belongs to (0 outside sections),
- * and that section's name */
-static pid_t current_section;
-static const char *current_section_name;
-
-static void share_registry(void)
-{
-	size_t size = sizeof(struct undo) * MAX_UNDO + sizeof(int);
-	void *m = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	if (m == MAP_FAILED)
-		return;		/* private: sections that die may leave objects */
-	undo = m;
-	nundo_p = (int *)((char *)m + sizeof(struct undo) * MAX_UNDO);
-}
-
-void hold_signals(sigset_t *old)
-{
-	sigset_t all;
-
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, old);
-}
-
-void release_signals(const sigset_t *old)
-{
-	sigprocmask(SIG_SETMASK, old, NULL);
-}
-
-void ignore_sigpipe(struct sigaction *old)
-{
-	struct sigaction ign = { .sa_handler = SIG_IGN };
-
-	sigaction(SIGPIPE, &ign, old);
-}
-
-void restore_sigpipe(const struct sigaction *old)
-{
-	sigaction(SIGPIPE, old, NULL);
-}
-
-static void push(enum undo_kind kind, int id, const char *path)
-{
-	sigset_t old;
-	struct undo *u;
-
-	int slot;
-
-	hold_signals(&old);
-	/* an IPC id registered twice could be removed twice, the second time
-	 * after someone else got the id: a second registration is a no-op */
-	for (int i = nundo - 1; kind >= UNDO_MSGQ && kind <= UNDO_SEM && i >= 0; i--)
-		if (undo[i].kind == kind && undo[i].id == id && undo[i].owner == getpid()) {
-			release_signals(&old);
-			return;
-		}
-	slot = __atomic_fetch_add(nundo_p, 1, __ATOMIC_SEQ_CST);
-	if (slot >= MAX_UNDO) {
-		__atomic_fetch_sub(nundo_p, 1, __ATOMIC_SEQ_CST);
-		release_signals(&old);
-		probe_fail("cleanup registry full", ENOSPC);
-	}
-	u = &undo[slot];
-	u->kind = UNDO_NONE;	/* not undone until complete */
-	u->owner = getpid();
-	u->section = current_section;
-	u->id = id;
-	u->path[0] = '\0';
-	if (path)
-		snprintf(u->path, sizeof(u->path), "%s", path);
-	__atomic_store_n(&u->kind, kind, __ATOMIC_SEQ_CST);
-	release_signals(&old);
-}
-
-static void forget(enum undo_kind kind, int id, const char *path)
-{
-	sigset_t old;
-
-	hold_signals(&old);
-	for (int i = nundo - 1; i >= 0; i--)
-		if (undo[i].kind == kind && undo[i].owner == getpid() &&
-		    (path ? strcmp(undo[i].path, path) == 0 : undo[i].id == id)) {
-			undo[i].kind = UNDO_NONE;
-			break;
-		}
-	release_signals(&old);
-}
-
-void cleanup_unlink(const char *path) { push(UNDO_UNLINK, -1, path); }
-void cleanup_rmdir(const char *path) { push(UNDO_RMDIR, -1, path); }
-void cleanup_msgq(int id) { push(UNDO_MSGQ, id, NULL); }
-void cleanup_shm(int id) { push(UNDO_SHM, id, NULL); }
-void cleanup_sem(int id) { push(UNDO_SEM, id, NULL); }
-void cleanup_done_path(const char *path) { forget(UNDO_UNLINK, -1, path); }
-
-void cleanup_done_msgq(int id) { forget(UNDO_MSGQ, id, NULL); }
-void cleanup_done_shm(int id) { forget(UNDO_SHM, id, NULL); }
-void cleanup_done_sem(int id) { forget(UNDO_SEM, id, NULL); }
-
-void cleanup_done_ipc(int id)
-{
-	forget(UNDO_MSGQ, id, NULL);
-	forget(UNDO_SHM, id, NULL);
-	forget(UNDO_SEM, id, NULL);
-}
-
-/* undo the entries that MINE accepts, newest first; async-signal-safe:
- * only system calls */
-static void undo_where(int (*mine)(const struct undo *, pid_t), pid_t who)
-{
-	int saved = errno;
-
-	for (int i = nundo - 1; i >= 0; i--) {
-		struct undo *u = &undo[i];
-
-		if (u->kind == UNDO_NONE || !mine(u, who))
-			continue;
-		switch (u->kind) {
-		case UNDO_UNLINK: unlink(u->path); break;
-		case UNDO_RMDIR: rmdir(u->path); break;
-		case UNDO_MSGQ: msgctl(u->id, IPC_RMID, NULL); break;
-		case UNDO_SHM: shmctl(u->id, IPC_RMID, NULL); break;
-		case UNDO_SEM: semctl(u->id, 0, IPC_RMID); break;
-		case UNDO_CHILD:
-			kill(u->id, SIGKILL);
-			while (waitpid(u->id, NULL, 0) == -1 && errno == EINTR)
-				;
-			break;
-		case UNDO_NONE: break;
-		}
-		u->kind = UNDO_NONE;
-	}
-	errno = saved;
-}
-
-static int owned_by(const struct undo *u, pid_t who) { return u->owner == who; }
-static int made_under(const struct undo *u, pid_t who) { return u->section == who; }
-
-static void run_cleanup(void)
-{
-	undo_where(owned_by, getpid());
-}
-
-static int any_entry(const struct undo *u, pid_t who)
-{
-	(void)u;
-	(void)who;
-	return 1;
-}
-
-/* SIGINT, SIGTERM...: a process undoes its own entries, which kills its
- * children (a section, a helper) first; then the probe itself undoes every
- * entry, and a section every entry made under it: a child killed that way
- * never undid its own */
-static void on_fatal_signal(int sig)
-{
-	run_cleanup();
-	if (getpid() == main_pid)
-		undo_where(current_section ? made_under : any_entry, getpid());
-	signal(sig, SIG_DFL);
-	raise(sig);
 }
 
 static char scratch[PATH_MAX];
@@ -536,7 +342,7 @@ static void become_child(void)
 
 /* fork a helper that dies with us and that the registry kills and reaps;
  * returns 0 in the helper (signals released), its pid in the parent */
-static pid_t fork_tied(void)
+pid_t fork_tied(void)
 {
 	pid_t parent = getpid();
 	pid_t pid;
@@ -630,221 +436,6 @@ int status_code(int status)
 	return WEXITSTATUS(status);
 }
 
-/* ---- small helpers ----------------------------------------------------- */
-
-ssize_t write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = write(fd, p + done, len - done);
-
-		if (n == -1 && errno == EINTR && !deadline_fired)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
-}
-
-ssize_t read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = read(fd, p + done, len - done);
-
-		if (n == -1 && errno == EINTR && !deadline_fired)
-			continue;
-		if (n == -1)
-			return -1;
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
-}
-
-void signal_byte(int fd)
-{
-	char c = '!';
-
-	if (write_all(fd, &c, 1) != 1)
-		probe_fail("write of a sync byte", errno);
-}
-
-int wait_byte(int fd, int ms)
-{
-	char c;
-	struct outcome o = TRY(ms, read(fd, &c, 1));
-
-	if (o.ret == 1)
-		return 1;
-	if (o.ret == 0)
-		return 0;
-	return -1;
-}
-
-int have_cap(int bit)
-{
-	char line[256];
-	FILE *f = fopen("/proc/self/status", "re");
-	unsigned long long eff = 0;
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	return (eff >> bit) & 1;
-}
-
-long page_size(void)
-{
-	return sysconf(_SC_PAGESIZE);
-}
-
-int write_text_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-	size_t len = strlen(text);
-
-	if (fd == -1)
-		return errno;
-	if (write(fd, text, len) != (ssize_t)len)
-		err = errno ? errno : EIO;
-	close(fd);
-	return err;
-}
-
-int inherited_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (atoi(e->d_name) > 2 && atoi(e->d_name) != dirfd(d))
-			n++;
-	closedir(d);
-	return n;
-}
-
-/* ---- sections ---------------------------------------------------------- */
-
-int section_ms(void)
-{
-	return env_ms("IPCVM_SECTION_MS", 3 * hang_ms());
-}
-
-static void list_sections(void)
-{
-	for (const struct probe_section *s = probe_sections; s->name; s++)
-		printf("%-24s %s\n", s->name, s->claims);
-}
-
-/* probe.section.NAME.claims=ID+ID+... */
-static void record_claims(const struct probe_section *s)
-{
-	char name[128], value[480];
-	size_t n = 0;
-
-	snprintf(name, sizeof(name), "probe.section.%.64s.claims", s->name);
-	for (const char *c = s->claims; *c && n < sizeof(value) - 1; c++)
-		if (*c != ' ' || (n > 0 && value[n - 1] != '+'))
-			value[n++] = *c == ' ' ? '+' : *c;
-	while (n > 0 && value[n - 1] == '+')
-		n--;
-	value[n] = '\0';
-	emit(name, n ? value : "none");
-}
-
-/* how the section's process ended, as an observation value */
-static void section_end(const char *section, int status, char *buf, size_t size)
-{
-	if (status == -1)
-		snprintf(buf, size, "timeout");
-	else if (WIFSIGNALED(status))
-		snprintf(buf, size, "crashed-%s", signal_name(WTERMSIG(status)));
-	else if (WEXITSTATUS(status) == 0)
-		snprintf(buf, size, "ok");
-	else if (WEXITSTATUS(status) == EXIT_HARD_ERROR)
-		snprintf(buf, size, "error");
-	else if (WEXITSTATUS(status) == EXIT_SKIP)
-		snprintf(buf, size, "skipped");
-	else
-		snprintf(buf, size, "exit-%d", WEXITSTATUS(status));
-	(void)section;
-}
-
-static void run_section(const struct probe_section *s)
-{
-	char name[128], end[64];
-	pid_t pid;
-	int status;
-
-	record_claims(s);
-	pid = fork_tied();
-	if (pid == 0) {
-		/* the section's process writes its own observations */
-		main_pid = getpid();
-		current_section = main_pid;
-		current_section_name = s->name;
-		{
-			/* who is "the probe itself" now, for the fault
-			 * library (probes/fault: child-writes-lost) */
-			char spid[24];
-
-			snprintf(spid, sizeof(spid), "%ld", (long)main_pid);
-			setenv("IPCVM_SECTION_PID", spid, 1);
-		}
-		s->run();
-		run_cleanup();
-		_exit(EXIT_RECORDED);
-	}
-	status = reap(pid, section_ms());
-	/* what the section, its helpers and peers made and did not undo
-	 * (it crashed, or was killed at its deadline) */
-	undo_where(made_under, pid);
-	section_end(s->name, status, end, sizeof(end));
-	snprintf(name, sizeof(name), "probe.section.%.64s", s->name);
-	emit(name, end);
-}
-
-static int wanted(const char *name, int argc, char **argv)
-{
-	if (argc == 0)
-		return 1;
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], name) == 0)
-			return 1;
-	return 0;
-}
-
-static int run_sections(int argc, char **argv)
-{
-	for (int i = 0; i < argc; i++) {
-		const struct probe_section *s = probe_sections;
-
-		while (s->name && strcmp(s->name, argv[i]) != 0)
-			s++;
-		if (!s->name) {
-			fprintf(stderr, "%s: no section '%s' (--list shows them)\n",
-				PROBE_NAME, argv[i]);
-			return EXIT_HARD_ERROR;
-		}
-	}
-	for (const struct probe_section *s = probe_sections; s->name; s++)
-		if (wanted(s->name, argc, argv))
-			run_section(s);
-	return 0;
-}
 
 /* the C library, as meta.env names it: glibc-X.Y, or the other C
  * libraries' names (musl defines no macro of its own on purpose) */
