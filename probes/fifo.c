@@ -26,8 +26,9 @@ const char PROBE_NAME[] = "fifo";
 static void make_fifo(char *path, size_t size, const char *name, mode_t mode)
 {
 	scratch_path(path, size, name);
-	SETUP(mkfifo(path, mode));
+	/* registered first: a FIFO made just before an interrupt is not left */
 	cleanup_unlink(path);
+	SETUP(mkfifo(path, mode));
 }
 
 static int open_fifo(const char *path, int flags, int ms, const char *name)
@@ -133,9 +134,9 @@ static void make(void)
 	default_acl(scratch_dir());
 	old = umask(027);
 	scratch_path(path, sizeof(path), "mode");
+	cleanup_unlink(path);	/* before it exists: see make_fifo */
 	obs_outcome("mkfifo.result", TRY(0, mkfifo(path, 0666)));
 	umask(old);
-	cleanup_unlink(path);
 	SETUP(lstat(path, &st));
 	obs_bool("mkfifo.is_fifo", S_ISFIFO(st.st_mode));
 	obs_str("mkfifo.requested_mode_octal", "666");

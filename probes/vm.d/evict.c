@@ -73,8 +73,9 @@ static int clean_file(const char *dir, const char *name)
 	if (!buf)
 		probe_fail("malloc", errno);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = (int)SETUP(open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+	/* registered first: a file made just before an interrupt is not left */
 	cleanup_unlink(path);
+	fd = (int)SETUP(open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
 	memset(buf, 'x', len);
 	SETUP(write_all(fd, buf, len));
 	SETUP(fsync(fd));
