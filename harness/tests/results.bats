@@ -126,6 +126,19 @@ refute_any_pass() {
 	assert_output --partial "no observation differs"
 }
 
+@test "COMPARE-SECTIONS: a run without section lines (recorded before sections) compares clean; a section that ended otherwise differs" {
+	grep -q '^probe\.section\.' "$GOOD/fifo.obs" || skip "the fifo probe records no sections"
+	grep -v '^probe\.section\.' "$GOOD/fifo.obs" >"$BAD/fifo.obs"
+	run ipcvm compare "$GOOD" "$BAD"
+	assert_success
+	assert_output --partial "no observation differs"
+	copy_good_run "$BATS_TEST_TMPDIR/crashed"
+	sed -i '0,/^\(probe\.section\.[a-z_]*\)=ok$/s//\1=crashed-SIGSEGV/' "$BATS_TEST_TMPDIR/crashed/fifo.obs"
+	run ipcvm compare "$GOOD" "$BATS_TEST_TMPDIR/crashed"
+	assert_failure 1
+	assert_line "    B: crashed-SIGSEGV"
+}
+
 @test "COMPARE-ALLOW: a difference covered by a commented allowance passes; an allowance without a reason is refused" {
 	sed -i 's/^fifo.mkfifo.existing_path=.*/fifo.mkfifo.existing_path=OK/' "$BAD/fifo.obs"
 	echo 'fifo.mkfifo.*  # for this test' >"$BATS_TEST_TMPDIR/allow"
