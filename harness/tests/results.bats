@@ -126,6 +126,16 @@ refute_any_pass() {
 	assert_output --partial "no observation differs"
 }
 
+@test "RESULTS-FAILURE-LINE: a claim that does not hold names its case file and the line of the failing expect, as Bats' own trace would" {
+	local n
+	n=$(grep -n 'expect fifo.mkfifo.existing_path' "$IPCVM_SRCDIR/cases/fifo.bats" | cut -d: -f1)
+	sed -i 's/^fifo.mkfifo.existing_path=.*/fifo.mkfifo.existing_path=OK/' "$BAD/fifo.obs"
+	judge_fifo "$BAD"
+	assert_line --regexp "^not ok [0-9]+ FIFO-EEXIST:"
+	assert_line --regexp "^# \(in test file .*cases/fifo\.bats, line $n\)\$"
+	assert_line "#   \`expect fifo.mkfifo.existing_path = EEXIST' failed"
+}
+
 @test "COMPARE-SECTIONS: a run without section lines (recorded before sections) compares clean; a section that ended otherwise differs" {
 	grep -q '^probe\.section\.' "$GOOD/fifo.obs" || skip "the fifo probe records no sections"
 	grep -v '^probe\.section\.' "$GOOD/fifo.obs" >"$BAD/fifo.obs"
