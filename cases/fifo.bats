@@ -6,7 +6,6 @@
 load ../harness/ipcvm
 
 setup_file() { observe fifo; }
-setup() { require_observations; }
 
 # ---- mkfifo --------------------------------------------------------------
 
@@ -18,15 +17,17 @@ setup() { require_observations; }
 # report-only: fifo.mkfifo.requested_mode_octal: the probe's input, not the kernel's answer
 # report-only: fifo.mkfifo.umask_octal: the probe's input, not the kernel's answer
 @test "FIFO-MODE: the node's permissions are the requested mode less the umask, or, under a default ACL on the directory, the requested mode within the ACL's owner, group-class (mask) and other entries, the umask ignored (mkfifo(3), open(2), acl(5); fs/posix_acl.c posix_acl_create)" {
-	local requested umask acl
+	local requested umask acl mode
 	read_obs requested fifo.mkfifo.requested_mode_octal
 	read_obs umask fifo.mkfifo.umask_octal
 	read_obs acl fifo.mkfifo.dir_default_acl_octal
 	if [[ $acl == none ]]; then
-		expect fifo.mkfifo.mode_octal = "$(printf %o $((8#$requested & ~8#$umask)))" \
+		printf -v mode %o $((8#$requested & ~8#$umask))
+		expect fifo.mkfifo.mode_octal = "$mode" \
 			"mode $requested with umask $umask; the directory has no default ACL"
 	elif [[ $acl =~ ^[0-7]{1,3}$ ]]; then
-		expect fifo.mkfifo.mode_octal = "$(printf %o $((8#$requested & 8#$acl)))" \
+		printf -v mode %o $((8#$requested & 8#$acl))
+		expect fifo.mkfifo.mode_octal = "$mode" \
 			"mode $requested within the directory's default ACL ($acl as owner, group class, other); the umask $umask does not apply"
 	else
 		fail "fifo.mkfifo.dir_default_acl_octal=$acl: the probe could not read the directory's default ACL, so the expected mode is unknown"

@@ -43,7 +43,6 @@ load ../harness/ipcvm
 # report-only: msgq.ns.unshare: whether the private namespace could be made; the MSGQ-NS claims skip with the reason when not
 
 setup_file() { observe msgq; }
-setup() { require_observations; }
 
 # ---- msgget: keys, IPC_CREAT, IPC_EXCL, IPC_PRIVATE ---------------------------
 
@@ -98,10 +97,11 @@ setup() { require_observations; }
 # ---- permissions -----------------------------------------------------------------
 
 @test "MSGQ-MODE: msg_perm.mode is the low 9 bits of msgflg; the umask plays no part (msgget(2))" {
-	local flags umask
+	local flags umask mode
 	read_obs flags msgq.perm.msgflg_octal
 	read_obs umask msgq.perm.umask_octal
-	expect msgq.perm.mode_octal = "$(printf %o $((8#$flags & 8#777)))" \
+	printf -v mode %o $((8#$flags & 8#777))
+	expect msgq.perm.mode_octal = "$mode" \
 		"msgflg $flags (IPC_CREAT|IPC_EXCL|mode) made with umask $umask"
 }
 
@@ -182,7 +182,7 @@ setup() { require_observations; }
 }
 
 @test "MSGQ-SET-ABOVE-MNB: raising msg_qbytes above msgmnb needs CAP_SYS_RESOURCE in the initial user namespace, EPERM without it (msgctl(2), msgop(2) MSGMNB; ipc/msg.c msgctl_down: capable())" {
-	local msgmnb
+	local msgmnb caps
 	read_obs msgmnb msgq.limit.msgmnb_bytes
 	# ipc/msg.c msgctl_down, IPC_SET: msg_qbytes > ns->msg_ctlmnb &&
 	# !capable(CAP_SYS_RESOURCE) gives EPERM.  capable() asks the initial
@@ -194,7 +194,8 @@ setup() { require_observations; }
 		expect msgq.set.final_qbytes_bytes -eq $((msgmnb + 1))
 	else
 		# capability-gated, not uid-gated: root without it is refused too
-		expect msgq.set.raise_above_msgmnb = EPERM "the recording process lacked CAP_SYS_RESOURCE in the initial user namespace (cap_init_ns=$(meta cap_init_ns 2>/dev/null || meta cap_eff))"
+		meta_into caps cap_init_ns || meta_into caps cap_eff || caps=unknown
+		expect msgq.set.raise_above_msgmnb = EPERM "the recording process lacked CAP_SYS_RESOURCE in the initial user namespace (cap_init_ns=$caps)"
 		expect msgq.set.final_qbytes_bytes -eq "$msgmnb" "the refused IPC_SET changed nothing"
 	fi
 }

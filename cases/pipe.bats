@@ -7,7 +7,6 @@
 load ../harness/ipcvm
 
 setup_file() { observe pipe; }
-setup() { require_observations; }
 
 # The per-user pipe limits (fs/pipe.c; pipe(7) /proc files): since Linux
 # 4.9 (086e774a57fb "pipe: cap initial pipe capacity according to
@@ -33,7 +32,8 @@ unprivileged_pipe_user() {
 # what a new pipe gets (the probe's capacity.regrow_to_default; a case
 # that asks reads it first with read_obs, so a run without it fails)
 pipe_pages_spent() {
-	unprivileged_pipe_user && [[ $(lookup pipe.capacity.regrow_to_default) == EPERM ]]
+	local regrow
+	unprivileged_pipe_user && lookup_into regrow pipe.capacity.regrow_to_default && [[ $regrow == EPERM ]]
 }
 
 # require_regrow: fail the case when the run lacks capacity.regrow_to_default
@@ -43,18 +43,18 @@ require_regrow() {
 	read_obs regrow pipe.capacity.regrow_to_default
 }
 
-# new_pipe_bytes: what alloc_pipe_info gives a user within the soft limit:
-# 16 pages (PIPE_DEF_BUFFERS), capped at fs.pipe-max-size (whole pages)
-# without CAP_SYS_RESOURCE in the initial user namespace
+# new_pipe_bytes: sets bytes to what alloc_pipe_info gives a user within
+# the soft limit: 16 pages (PIPE_DEF_BUFFERS), capped at fs.pipe-max-size
+# (whole pages) without CAP_SYS_RESOURCE in the initial user namespace
 new_pipe_bytes() {
-	local page max bytes
+	local page max
 	read_obs page pipe.capacity.page_size_bytes || return 1
 	read_obs max pipe.setsz.pipe_max_size_bytes || return 1
 	bytes=$((16 * page))
 	if kernel_at_least 4.9 && ! has_init_cap CAP_SYS_RESOURCE && ((max > 0 && max < bytes)); then
 		bytes=$((max / page * page))
 	fi
-	echo "$bytes"
+	return 0
 }
 
 # ---- ends ---------------------------------------------------------------
@@ -162,16 +162,18 @@ new_pipe_bytes() {
 # ---- capacity ------------------------------------------------------------
 
 @test "PIPE-CAPACITY: a new pipe holds 16 pages, no more than pipe-max-size without CAP_SYS_RESOURCE, 2 pages for a user past pipe-user-pages-soft (pipe(7) Pipe capacity; fs/pipe.c alloc_pipe_info)" {
-	local page bytes
+	local page bytes soft upstream
 	read_obs page pipe.capacity.page_size_bytes
 	require_regrow || return 1
-	bytes=$(new_pipe_bytes) || return 1
+	new_pipe_bytes || return 1
 	if pipe_pages_spent && kernel_at_least 5.14; then
+		meta_into soft sysctl.fs.pipe-user-pages-soft || soft=unknown
 		expect pipe.capacity.default_bytes -eq $((2 * page)) \
-			"the user is past fs.pipe-user-pages-soft ($(meta sysctl.fs.pipe-user-pages-soft) pages: a fresh pipe could not grow back to $bytes bytes): PIPE_MIN_DEF_BUFFERS, 2 pages of $page bytes"
+			"the user is past fs.pipe-user-pages-soft ($soft pages: a fresh pipe could not grow back to $bytes bytes): PIPE_MIN_DEF_BUFFERS, 2 pages of $page bytes"
 	elif pipe_pages_spent; then
+		kernel_upstream_into upstream
 		expect pipe.capacity.default_bytes in "$page,$((2 * page))" \
-			"the user is past fs.pipe-user-pages-soft: 1 page before 46c4c9d1beb7, 2 with it (Linux $(kernel_upstream) is older than 5.14, where it landed; stable series got it in August 2021)"
+			"the user is past fs.pipe-user-pages-soft: 1 page before 46c4c9d1beb7, 2 with it (Linux $upstream is older than 5.14, where it landed; stable series got it in August 2021)"
 	else
 		if unprivileged_pipe_user; then
 			expect pipe.capacity.regrow_to_default = OK \
@@ -251,12 +253,14 @@ new_pipe_bytes() {
 }
 
 @test "PIPE-SETSZ-ABOVE-MAX: above pipe-max-size F_SETPIPE_SZ fails with EPERM without CAP_SYS_RESOURCE in the initial user namespace (fcntl(2), proc(5); fs/pipe.c pipe_set_size: capable())" {
+	local caps
 	if has_init_cap CAP_SYS_RESOURCE; then
 		# fcntl(2): a privileged process (CAP_SYS_RESOURCE) can override the limit
 		expect pipe.setsz.above_max = OK "the recording process held CAP_SYS_RESOURCE in the initial user namespace"
 	else
+		meta_into caps cap_init_ns || meta_into caps cap_eff || caps=unknown
 		expect pipe.setsz.above_max = EPERM \
-			"the recording process lacked CAP_SYS_RESOURCE in the initial user namespace (cap_init_ns $(meta cap_init_ns 2>/dev/null || meta cap_eff)); capable() does not count a user namespace's own capabilities"
+			"the recording process lacked CAP_SYS_RESOURCE in the initial user namespace (cap_init_ns $caps); capable() does not count a user namespace's own capabilities"
 	fi
 }
 

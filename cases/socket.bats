@@ -8,7 +8,6 @@
 load ../harness/ipcvm
 
 setup_file() { observe socket; }
-setup() { require_observations; }
 
 # ---- socketpair: one channel, both directions -------------------------------
 

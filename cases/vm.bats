@@ -23,23 +23,29 @@
 
 load ../harness/ipcvm
 
-setup_file() { observe vm; }
-setup() {
-	require_observations
+setup_file() {
+	observe vm
 	incidental_kib
 }
 
 # Resident pages the probe itself may add between two snapshots (its stack,
 # libc's pages touched for the first time): 64 pages, in KiB (256 KiB with
 # 4 KiB pages, 4 MiB with arm64's or ppc64's 64 KiB pages).  The page size
-# is meta.env's (sysconf(_SC_PAGESIZE)); 4 KiB for a run without it.
-INCIDENTAL_KIB=256
+# is meta.env's (sysconf(_SC_PAGESIZE)); 4 KiB for a run without it.  Set
+# once, in setup_file, for every test.
 incidental_kib() {
 	local bytes
-	bytes=$(meta page_size 2>/dev/null) || bytes=4096
+	meta_into bytes page_size || bytes=4096
 	[[ $bytes =~ ^[0-9]+$ ]] || bytes=4096
-	INCIDENTAL_KIB=$((64 * bytes / 1024))
+	export INCIDENTAL_KIB=$((64 * bytes / 1024))
 }
+# machine_is MACHINE: the run was recorded on MACHINE (meta.env machine,
+# uname -m)
+machine_is() {
+	local machine
+	meta_into machine machine && [[ $machine == "$1" ]]
+}
+
 # Minor faults the probe itself may take between two snapshots.
 INCIDENTAL_FAULTS=64
 
@@ -95,9 +101,9 @@ rss_counter_slack() {
 	if kernel_at_least 6.16; then
 		slack_kib=0
 	elif kernel_at_least 6.2; then
-		cpus=$(lookup vm.rss.online_cpus) || cpus=$(meta nproc) || cpus=
+		lookup_into cpus vm.rss.online_cpus || meta_into cpus nproc || cpus=
 		[[ $cpus =~ ^[0-9]+$ ]] || cpus=256
-		pinned=$(lookup vm.rss.pinned) || pinned=no
+		lookup_into pinned vm.rss.pinned || pinned=no
 		batch=$((2 * cpus > 32 ? 2 * cpus : 32))
 		if [[ $pinned == yes ]]; then
 			slack_kib=$((batch * page_kib))
@@ -113,8 +119,10 @@ rss_counter_slack() {
 # slack (2 x slack_kib) is a quarter of AMOUNT_KIB or more: such a bound
 # would accept a change of nothing
 require_slack_below() {
+	local release
 	if ((8 * slack_kib >= $1)); then
-		skip "$2: the RSS counters' slack on $(meta kernel_release) ($((2 * slack_kib)) KiB over two readings) is too coarse for $1 KiB; the page tables' exact count is judged elsewhere"
+		meta_into release kernel_release || release=unknown
+		skip "$2: the RSS counters' slack on $release ($((2 * slack_kib)) KiB over two readings) is too coarse for $1 KiB; the page tables' exact count is judged elsewhere"
 	fi
 }
 
@@ -174,7 +182,7 @@ require_slack_below() {
 #   so the header's one fault may map a PMD huge page.
 libc_malloc_rule() {
 	local env
-	env=$(meta libc_env) || skip "recorded before meta.env had libc_env: the C library's settings are unknown"
+	meta_into env libc_env || skip "recorded before meta.env had libc_env: the C library's settings are unknown"
 	malloc_fills=no malloc_why="libc_env=$env: malloc touches only its chunk header"
 	if [[ " $env" =~ [\ ,:]MALLOC_PERTURB_=([0-9]+) ]] && ((BASH_REMATCH[1] % 256 != 0)); then
 		malloc_fills=yes
@@ -196,7 +204,7 @@ libc_malloc_rule() {
 		expect vm.lazy.malloc.rss_delta_kib -ge "$size" "$malloc_why"
 		return
 	fi
-	env=$(meta libc_env)
+	meta_into env libc_env
 	# glibc.malloc.hugetlb: the block is madvised for THP (or hugetlb
 	# pages, not counted in Rss)
 	allow=$granule_kib
@@ -237,7 +245,7 @@ libc_malloc_rule() {
 	read_obs size vm.lazy.size_kib
 	read_obs part vm.lazy.part_kib
 	fault_granule
-	if [[ $(meta machine) == s390x ]]; then
+	if machine_is s390x; then
 		# glibc's s390x memset stores with XC, which fetches first: the CPU
 		# may report that first access as a fetch (arch/s390/mm/fault.c
 		# fault_is_write reads TEID_FSI_STORE), mapping the zero page, and
@@ -281,9 +289,10 @@ libc_malloc_rule() {
 # report-only: vm.zero.read.vmrss_minus_rss_kib: as vm.lazy.alloc.vmrss_minus_rss_kib
 
 @test "VM-RSS-COUNTER: what VmRSS (top's RES) grows by matches what the page tables (smaps_rollup Rss) grow by, within this kernel's RSS counter slack (proc(5); kernel version rule)" {
-	local why step vmrss rss d
+	local why step vmrss rss d release
 	rss_counter_slack
-	why="counter slack $((2 * slack_kib)) KiB over two readings on $(meta kernel_release), plus 16 pages the two views may count differently"
+	meta_into release kernel_release || release=unknown
+	why="counter slack $((2 * slack_kib)) KiB over two readings on $release, plus 16 pages the two views may count differently"
 	# smaps_rollup (Linux 4.14) walks the page tables; VmRSS reads counters.
 	# reads: vm.lazy.alloc.vmrss_delta_kib vm.lazy.write_part.vmrss_delta_kib
 	# vm.lazy.write_all.vmrss_delta_kib vm.zero.read.vmrss_delta_kib and the
@@ -406,7 +415,7 @@ require_zero_page() {
 # ---- overcommit -------------------------------------------------------------
 
 @test "VM-COMMIT-LIMIT: CommitLimit is SwapTotal plus overcommit_ratio percent of RAM outside hugetlb, or overcommit_kbytes when set (proc(5) CommitLimit; mm/util.c vm_commit_limit)" {
-	local page_kib mem swap hugetlb ratio kbytes pages
+	local page_kib mem swap hugetlb ratio kbytes pages from
 	page_size_kib
 	read_obs mem vm.meminfo.mem_total_kib
 	read_obs swap vm.meminfo.swap_total_kib
@@ -414,12 +423,12 @@ require_zero_page() {
 	read_obs ratio vm.overcommit.ratio_percent
 	read_obs kbytes vm.overcommit.kbytes_kib
 	if ((kbytes > 0)); then
-		pages=$((kbytes / page_kib))
+		pages=$((kbytes / page_kib)) from="overcommit_kbytes $kbytes"
 	else
-		pages=$(((mem / page_kib - hugetlb / page_kib) * ratio / 100))
+		pages=$(((mem / page_kib - hugetlb / page_kib) * ratio / 100)) from="(MemTotal $mem - Hugetlb $hugetlb) x $ratio%"
 	fi
 	expect vm.overcommit.commit_limit_kib -eq $(((pages + swap / page_kib) * page_kib)) \
-		"in pages: $([[ $kbytes -gt 0 ]] && echo "overcommit_kbytes $kbytes" || echo "(MemTotal $mem - Hugetlb $hugetlb) x $ratio%") + SwapTotal $swap"
+		"in pages: $from + SwapTotal $swap"
 }
 
 # data_limit SIZE_KIB: sets data_refuses (yes/no) and data_why: whether
@@ -568,10 +577,10 @@ expect_reserve() {
 # /proc/cpuinfo is the one x86_64 cpuinfo without "address sizes".
 is_user_mode_linux() {
 	local uml vbits
-	if uml=$(lookup vm.addr.user_mode_linux); then
+	if lookup_into uml vm.addr.user_mode_linux; then
 		[[ $uml == yes ]]
 	else
-		vbits=$(lookup vm.addr.cpu_virtual_bits) && [[ $vbits == SKIP ]]
+		lookup_into vbits vm.addr.cpu_virtual_bits && [[ $vbits == SKIP ]]
 	fi
 }
 
@@ -581,8 +590,8 @@ is_user_mode_linux() {
 # rule is not known.  What the process can map is judged, never a CPU flag.
 addr_width_rule() {
 	local machine ptr page
-	machine=$(meta machine)
-	page=$(meta page_size) || read_obs page vm.page.sysconf_bytes
+	meta_into machine machine || machine=
+	meta_into page page_size || read_obs page vm.page.sysconf_bytes
 	read_obs ptr vm.addr.pointer_bits
 	if [[ $ptr == 32 ]]; then
 		# x86 (arch/x86/Kconfig VMSPLIT_3G/2G/1G: PAGE_OFFSET 0xC0000000,
@@ -596,7 +605,8 @@ addr_width_rule() {
 		# arch/um: the processes are host processes whose user space UML's
 		# own page tables bound: 3 levels (2^39) or 4 (2^48,
 		# arch/um/Kconfig 3_LEVEL_PGTABLES / 4_LEVEL_PGTABLES)
-		widths=$(seq -s, 33 48) why="user-mode Linux: 3- or 4-level page tables of its own (arch/um/Kconfig), at most 48 bits"
+		printf -v widths '%s,' {33..48}
+		widths=${widths%,} why="user-mode Linux: 3- or 4-level page tables of its own (arch/um/Kconfig), at most 48 bits"
 		return 0
 	fi
 	case $machine in
@@ -644,16 +654,16 @@ addr_width_rule() {
 	if [[ $ptr == 64 ]]; then
 		expect vm.addr.max_user_bits -gt 32 "the notes' 32-bit rule would stop at 4 GiB"
 		# s390x alone gives user space an address space of its own
-		[[ $(meta machine) == s390x ]] ||
+		machine_is s390x ||
 			expect vm.addr.max_user_bits -lt "$ptr" "the paging mode, not the pointer, sets the width"
 	fi
 	# addr_width_rule and is_user_mode_linux read vm.addr.user_mode_linux
 	addr_width_rule
 	expect vm.addr.max_user_bits in "$widths" "$why"
-	[[ $ptr == 64 && $(meta machine) == x86_64 ]] || return 0
+	[[ $ptr == 64 ]] && machine_is x86_64 || return 0
 	if is_user_mode_linux; then
 		# um_arch.c show_cpuinfo prints no "address sizes" line
-		vbits=$(lookup vm.addr.cpu_virtual_bits) || vbits=
+		lookup_into vbits vm.addr.cpu_virtual_bits || vbits=
 		[[ $vbits == SKIP ]] || claim_fails vm.addr.cpu_virtual_bits "= SKIP" "$vbits" \
 			"user-mode Linux's /proc/cpuinfo is its own: no address sizes line"
 		return
@@ -679,7 +689,7 @@ addr_width_rule() {
 @test "VM-ADDR-TOP-PAGE: on x86-64 the last page below 2^47 is not user space with 4-level paging, and 2^47 is beyond it (arch/x86 TASK_SIZE_MAX; mmap(2) MAP_FIXED_NOREPLACE since 4.17)" {
 	local bits
 	# 32-bit processes record these as SKIP
-	[[ $(meta machine) == x86_64 ]] || skip "x86-64 layout"
+	machine_is x86_64 || skip "x86-64 layout"
 	is_user_mode_linux && skip "user-mode Linux: its own page tables, not x86-64's layout"
 	require_kernel 4.17 MAP_FIXED_NOREPLACE
 	read_obs bits vm.addr.max_user_bits
@@ -693,7 +703,7 @@ addr_width_rule() {
 
 @test "VM-ADDR-HINT: on x86-64 a hint at 2^47 is honoured only with 5-level paging; with 4 levels the mapping lands below 2^47 (Documentation/arch/x86/x86_64/5level-paging.rst)" {
 	local bits
-	[[ $(meta machine) == x86_64 ]] || skip "x86-64 layout"
+	machine_is x86_64 || skip "x86-64 layout"
 	is_user_mode_linux && skip "user-mode Linux: its own page tables, not x86-64's layout"
 	read_obs bits vm.addr.max_user_bits
 	if ((bits == 56)); then

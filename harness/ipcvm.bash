@@ -3,8 +3,9 @@
 # time with a failure that says what it compared.
 #
 #   setup_file() { observe pipe; }     record or locate pipe.obs, check it
-#   setup()      { require_observations; }
 #   @test "PIPE-X: ... (pipe(7))" { expect pipe.x = EAGAIN; }
+#
+# This file's setup() runs require_observations before every @test.
 #
 # Bash, because Bats is.
 
@@ -236,6 +237,13 @@ recording said: $(cat "$BATS_FILE_TMPDIR/record.err")"
 }
 
 # setup(): fail or skip a case whose family's run is broken or skipped.
+# Every case file gets it from here; a file that needs more in its setup()
+# calls require_observations first.  Bats' DEBUG trap goes off at once:
+# each of its calls before that costs a tenth of a millisecond (a failure
+# here names this line).
+setup() {
+	trap - DEBUG; require_observations
+}
 require_observations() { ipcvm_untraced ipcvm_require_observations; }
 ipcvm_require_observations() {
 	IPCVM_T0=${EPOCHREALTIME/[.,]/}
@@ -320,6 +328,14 @@ load_values() {
 	while IFS= read -r line; do
 		IPCVM_VALUES[${line%%=*}]=${line#*=}
 	done <"$IPCVM_OBS"
+}
+
+# lookup_into VAR NAME: set VAR to the recorded value of NAME without a
+# fork (a case's $(lookup NAME) costs a process); status 1, VAR untouched,
+# when NAME was not recorded
+lookup_into() {
+	load_values && [[ -v IPCVM_VALUES[$2] ]] || return 1
+	printf -v "$1" '%s' "${IPCVM_VALUES[$2]}"
 }
 
 # meta KEY: a meta.env value, quotes removed; status 1 when absent
@@ -548,21 +564,22 @@ ipcvm_kernel_series_at_least() {
 # says so (unshare -r by root): the probe records that as
 # FAMILY.ns.writer_global_root.
 expect_ns_sysctl_writes() {
-	local method=$1 uid userns root want why name
+	local method=$1 uid userns root want why name upstream
 	shift
-	uid=$(meta uid)
-	userns=$(meta user_ns 2>/dev/null) || userns=initial
-	root=$(lookup "$IPCVM_FAMILY.ns.writer_global_root") || root=unknown
+	meta_into uid uid || uid=
+	meta_into userns user_ns || userns=initial
+	lookup_into root "$IPCVM_FAMILY.ns.writer_global_root" || root=unknown
+	kernel_upstream_into upstream
 	if [[ $uid == 0 && ($userns != nested || $root == yes) ]]; then
 		want=OK why="the writer is the global root (uid 0, user namespace $userns): the files' owner bits apply on every kernel"
 	elif [[ $method != user_and_ipc && $userns != nested ]]; then
 		skip "made with $method by uid $uid, outside any user namespace: the rule is about a user namespace's root"
 	elif kernel_at_least 6.9 || kernel_series_at_least 6.6.45 || kernel_series_at_least 6.1.104; then
-		want=OK why="Linux $(kernel_upstream) lets the namespace's own root write them (6.9, 6.6.45, 6.1.104 and later)"
+		want=OK why="Linux $upstream lets the namespace's own root write them (6.9, 6.6.45, 6.1.104 and later)"
 	elif [[ $uid == 0 && $root != no ]]; then
-		skip "uid 0 in a nested user namespace on Linux $(kernel_upstream), and the run does not say whether it is the global root ($IPCVM_FAMILY.ns.writer_global_root: $root), which decides before 6.9"
+		skip "uid 0 in a nested user namespace on Linux $upstream, and the run does not say whether it is the global root ($IPCVM_FAMILY.ns.writer_global_root: $root), which decides before 6.9"
 	else
-		want=EACCES why="Linux $(kernel_upstream) checks them against the global root (before 6.9, 6.6.45, 6.1.104), and the writer is not it (user namespace $userns)"
+		want=EACCES why="Linux $upstream checks them against the global root (before 6.9, 6.6.45, 6.1.104), and the writer is not it (user namespace $userns)"
 	fi
 	for name; do
 		expect "$name" = "$want" "uid $uid, $why" || return 1
@@ -571,5 +588,8 @@ expect_ns_sysctl_writes() {
 
 # require_kernel X.Y WHAT: skip unless the recorded kernel is X.Y or newer
 require_kernel() {
-	kernel_at_least "$1" || skip "$2 needs Linux $1 or newer; this run is $(meta kernel_release)"
+	local release
+	kernel_at_least "$1" && return 0
+	meta_into release kernel_release || release=unknown
+	skip "$2 needs Linux $1 or newer; this run is $release"
 }
