@@ -265,8 +265,9 @@ libc_malloc_rule() {
 }
 
 @test "VM-LAZY-THP: an anonymous region nobody madvised gets huge pages only when THP is 'always' for the PMD size (transhuge.rst enabled)" {
-	local pmd powers=0 p
-	for ((p = 4; p <= 16777216; p *= 2)); do powers+=,$p; done
+	local pmd
+	# 0 and the powers of two from 4 KiB to 16 GiB, in KiB
+	local powers=0,4,8,16,32,64,128,256,512,1024,2048,4096,8192,16384,32768,65536,131072,262144,524288,1048576,2097152,4194304,8388608,16777216
 	expect vm.thp.enabled in always,madvise,never,unavailable "the modes transhuge.rst documents"
 	expect vm.thp.use_zero_page in 0,1
 	expect vm.thp.pmd_size_kib in "$powers" "a power of two (0: no THP)"

@@ -76,9 +76,11 @@ ipcvm_record() {
 	start=${IPCVM_T_ASSERT:-${IPCVM_T0:-$now}}
 	usec=$((now - start))
 	local -a v=("${BATS_TEST_DESCRIPTION%%:*}" "${IPCVM_FAMILY:-}" "$2" "$3" "$4" "$5" "$1" "$6" "$usec")
-	for f in "${!v[@]}"; do
-		v[f]=${v[f]//$'\t'/ } v[f]=${v[f]//$'\n'/ }
-	done
+	if [[ ${v[*]} == *[$'\t\n']* ]]; then
+		for f in "${!v[@]}"; do
+			v[f]=${v[f]//$'\t'/ } v[f]=${v[f]//$'\n'/ }
+		done
+	fi
 	printf 'A\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${v[@]}" >>"$IPCVM_VERDICTS"
 	IPCVM_RECORDED+=" $1"
 	case $1 in
@@ -117,9 +119,11 @@ ipcvm_close_test() {
 		ipcvm_record fail - - - - "$detail"
 	fi
 	local -a v=("${BATS_TEST_DESCRIPTION%%:*}" "${IPCVM_FAMILY:-}" "$verdict" "$detail" "$((now - ${IPCVM_T0:-$now}))" "$BATS_TEST_DESCRIPTION")
-	for f in "${!v[@]}"; do
-		v[f]=${v[f]//$'\t'/ } v[f]=${v[f]//$'\n'/ }
-	done
+	if [[ ${v[*]} == *[$'\t\n']* ]]; then
+		for f in "${!v[@]}"; do
+			v[f]=${v[f]//$'\t'/ } v[f]=${v[f]//$'\n'/ }
+		done
+	fi
 	printf 'T\t%s\t%s\t%s\t%s\t%s\t%s\n' "${v[@]}" >>"$IPCVM_VERDICTS"
 	return 0
 }
@@ -172,7 +176,7 @@ ipcvm_untraced() {
 observe() { ipcvm_untraced ipcvm_observe "$@"; }
 ipcvm_observe() {
 	local family=$1 dir problems
-	export IPCVM_FAMILY=$family IPCVM_PROBLEM='' IPCVM_OBS_INIT='' IPCVM_META_INIT=''
+	export IPCVM_FAMILY=$family IPCVM_PROBLEM='' IPCVM_OBS_TEXT='' IPCVM_META_TEXT=''
 	if [[ -z ${IPCVM_VERDICTS:-} && -n ${IPCVM_VERDICT_DIR:-} ]]; then
 		export IPCVM_VERDICTS=$IPCVM_VERDICT_DIR/$family.verdicts
 		: >"$IPCVM_VERDICTS"
@@ -203,10 +207,10 @@ recording said: $(cat "$BATS_FILE_TMPDIR/record.err")"
 		fi
 		return 0
 	fi
-	# Read both files here, once per family, into array assignments every
-	# test evaluates in one command (see load_values and meta)
-	IPCVM_OBS_INIT=$(ipcvm_kv_init "$IPCVM_OBS" obs) IPCVM_META_INIT=$(ipcvm_kv_init "$IPCVM_META" meta)
-	export IPCVM_OBS_INIT IPCVM_META_INIT
+	# Read both files here, once per family, into the texts every test
+	# searches (see ipcvm_value)
+	IPCVM_OBS_TEXT=$(ipcvm_kv_text "$IPCVM_OBS" obs) IPCVM_META_TEXT=$(ipcvm_kv_text "$IPCVM_META" meta)
+	export IPCVM_OBS_TEXT IPCVM_META_TEXT
 	IPCVM_VALUES=() IPCVM_METAV=()
 	# what every case checks first, looked up once
 	IPCVM_STATUS=$(lookup probe.status)
@@ -237,13 +241,15 @@ recording said: $(cat "$BATS_FILE_TMPDIR/record.err")"
 }
 
 # setup(): fail or skip a case whose family's run is broken or skipped.
-# Every case file gets it from here; a file that needs more in its setup()
-# calls require_observations first.  Bats' DEBUG trap goes off at once:
-# each of its calls before that costs a tenth of a millisecond (a failure
-# here names this line).
-setup() {
-	trap - DEBUG; require_observations
-}
+# Every case file (cases/*.bats) gets it from here; one that needs more in
+# its setup() calls require_observations first.  Bats' DEBUG trap goes off
+# at once: each of its calls before that costs a tenth of a millisecond (a
+# failure here names this line).
+if [[ ${BATS_TEST_FILENAME:-} == */cases/*.bats ]]; then
+	setup() {
+		trap - DEBUG; require_observations
+	}
+fi
 require_observations() { ipcvm_untraced ipcvm_require_observations; }
 ipcvm_require_observations() {
 	IPCVM_T0=${EPOCHREALTIME/[.,]/}
@@ -281,78 +287,92 @@ require_section() {
 # ---- reading ------------------------------------------------------------
 
 # Speed: Bats runs each @test in a new Bash that sources the case file and
-# this one again, with a DEBUG trap that costs about a millisecond for every
-# command the helpers execute.  So observe() reads FAMILY.obs and meta.env
-# once per family file, in setup_file, into array assignments
-# (IPCVM_OBS_INIT, IPCVM_META_INIT, exported to the tests), and a test
-# evaluates each in one command: no per-test loop over the file, no fork.
+# this one again.  So observe() reads FAMILY.obs and meta.env once per
+# family file, in setup_file, into two texts of "name=value" lines
+# (IPCVM_OBS_TEXT, IPCVM_META_TEXT, exported to the tests), and a test
+# finds each value it reads with one regular expression match, kept in
+# IPCVM_VALUES or IPCVM_METAV for a second read: no per-test loop over
+# the file, no fork, and no cost for the values a test does not read.
 
-# ipcvm_kv_init FILE obs|meta: "[name]=value ..." (%q quoted) for FILE's
-# name=value lines, the first of a name winning; meta.env values lose their
-# shell quotes
-ipcvm_kv_init() {
-	local line k v
-	local -A seen=()
+# ipcvm_kv_text FILE obs|meta: FILE's name=value lines, each after a
+# newline, the first of a name winning; meta.env values lose their shell
+# quotes.  (How the probe's sections ended is read once, into
+# IPCVM_SECTIONS_NOT_OK: no case looks it up.)
+ipcvm_kv_text() {
+	local meta=''
 	[[ -r $1 ]] || return 0
-	while IFS= read -r line || [[ -n $line ]]; do
-		[[ $line == *=* ]] || continue
-		k=${line%%=*} v=${line#*=}
-		# (how the probe's sections ended is read once, into
-		# IPCVM_SECTIONS_NOT_OK: no case looks it up)
-		[[ -v seen[$k] || $k == probe.section.* ]] && continue
-		seen[$k]=1
-		if [[ $2 == meta && $v == \'*\' && ${#v} -ge 2 ]]; then
-			v=${v:1:${#v}-2} v=${v//"'\\''"/"'"}
-		fi
-		printf '[%q]=%q ' "$k" "$v"
-	done <"$1"
+	[[ $2 != meta ]] || meta=1
+	awk -v meta="$meta" -v q="'" '
+	function unquote(v,   out, i) {
+		v = substr(v, 2, length(v) - 2)
+		while ((i = index(v, q "\\" q q)) > 0) { out = out substr(v, 1, i - 1) q; v = substr(v, i + 4) }
+		return out v
+	}
+	(i = index($0, "=")) > 0 {
+		k = substr($0, 1, i - 1)
+		if (k in seen || k ~ /^probe\.section\./) next
+		seen[k] = 1
+		v = substr($0, i + 1)
+		if (meta && length(v) >= 2 && v ~ /^\047.*\047$/) v = unquote(v)
+		printf "\n%s=%s", k, v
+	}' "$1"
+}
+
+# ipcvm_value NAME: IPCVM_V is the recorded value of NAME; status 1 when
+# NAME was not recorded
+declare -gA IPCVM_VALUES=() IPCVM_METAV=()
+ipcvm_value() {
+	if [[ -v IPCVM_VALUES[$1] ]]; then
+		IPCVM_V=${IPCVM_VALUES[$1]}
+		return 0
+	fi
+	# a run observe() did not read (one it found broken): the file itself
+	[[ -n ${IPCVM_OBS_TEXT:-} || ! -r ${IPCVM_OBS:-} ]] || IPCVM_OBS_TEXT=$(ipcvm_kv_text "$IPCVM_OBS" obs)
+	[[ ${IPCVM_OBS_TEXT:-} =~ $'\n'"$1"=([^$'\n']*) ]] || return 1
+	IPCVM_V=${BASH_REMATCH[1]}
+	IPCVM_VALUES[$1]=$IPCVM_V
+}
+
+# ipcvm_meta_value KEY: IPCVM_V is meta.env's KEY, quotes removed; status
+# 1 when absent
+ipcvm_meta_value() {
+	if [[ -v IPCVM_METAV[$1] ]]; then
+		IPCVM_V=${IPCVM_METAV[$1]}
+		return 0
+	fi
+	[[ -n ${IPCVM_META_TEXT:-} || ! -r ${IPCVM_META:-} ]] || IPCVM_META_TEXT=$(ipcvm_kv_text "$IPCVM_META" meta)
+	[[ ${IPCVM_META_TEXT:-} =~ $'\n'"$1"=([^$'\n']*) ]] || return 1
+	IPCVM_V=${BASH_REMATCH[1]}
+	IPCVM_METAV[$1]=$IPCVM_V
 }
 
 # lookup NAME: print the recorded value, or return 1 when NAME was not
-# recorded.  No fork.
-declare -gA IPCVM_VALUES=() IPCVM_METAV=()
+# recorded.
 lookup() { ipcvm_untraced ipcvm_lookup "$@"; }
 ipcvm_lookup() {
-	load_values && [[ -v IPCVM_VALUES[$1] ]] || return 1
-	printf '%s\n' "${IPCVM_VALUES[$1]}"
-}
-
-load_values() {
-	local line
-	[[ ${#IPCVM_VALUES[@]} -gt 0 ]] && return 0
-	if [[ -n ${IPCVM_OBS_INIT:-} ]]; then
-		eval "IPCVM_VALUES=($IPCVM_OBS_INIT)"
-		return 0
-	fi
-	[[ -r ${IPCVM_OBS:-} ]] || return 1
-	while IFS= read -r line; do
-		IPCVM_VALUES[${line%%=*}]=${line#*=}
-	done <"$IPCVM_OBS"
+	ipcvm_value "$1" || return 1
+	printf '%s\n' "$IPCVM_V"
 }
 
 # lookup_into VAR NAME: set VAR to the recorded value of NAME without a
 # fork (a case's $(lookup NAME) costs a process); status 1, VAR untouched,
 # when NAME was not recorded
 lookup_into() {
-	load_values && [[ -v IPCVM_VALUES[$2] ]] || return 1
-	printf -v "$1" '%s' "${IPCVM_VALUES[$2]}"
+	ipcvm_value "$2" || return 1
+	printf -v "$1" '%s' "$IPCVM_V"
 }
 
 # meta KEY: a meta.env value, quotes removed; status 1 when absent
 meta() { ipcvm_untraced ipcvm_meta "$@"; }
 ipcvm_meta() {
-	if [[ ${#IPCVM_METAV[@]} -eq 0 && -n ${IPCVM_META_INIT:-} ]]; then
-		eval "IPCVM_METAV=($IPCVM_META_INIT)"
-	fi
-	if [[ ${#IPCVM_METAV[@]} -gt 0 ]]; then
-		[[ -v IPCVM_METAV[$1] ]] || return 1
-		printf '%s\n' "${IPCVM_METAV[$1]}"
-		return 0
-	fi
-	awk -v k="$1" 'index($0, k "=") == 1 { v = substr($0, length(k) + 2)
-		if (v ~ /^\047.*\047$/) { v = substr(v, 2, length(v) - 2); gsub(/\047\\\\\047\047/, "\047", v) }
-		print v; found = 1; exit }
-		END { exit !found }' "$IPCVM_META"
+	ipcvm_meta_value "$1" || return 1
+	printf '%s\n' "$IPCVM_V"
+}
+
+# meta_into VAR KEY: set VAR to meta KEY without a fork (status 1 when absent)
+meta_into() {
+	ipcvm_meta_value "$2" || return 1
+	printf -v "$1" '%s' "$IPCVM_V"
 }
 
 # read_obs VAR NAME: set VAR to observation NAME, for a case that computes
@@ -360,8 +380,7 @@ ipcvm_meta() {
 # case; one the probe recorded as SKIP skips it.
 read_obs() { ipcvm_untraced ipcvm_read_obs "$@"; }
 ipcvm_read_obs() {
-	load_values
-	if [[ ! -v IPCVM_VALUES[$2] ]]; then
+	if ! ipcvm_value "$2"; then
 		local why="the probe does not measure it" broken
 		# a section that died may have been the one to record it
 		broken=$(cut -f 2,3 <<<"$IPCVM_SECTIONS_NOT_OK" | sort -u | tr '\t\n' ' ,')
@@ -370,11 +389,12 @@ ipcvm_read_obs() {
 		ipcvm_error "$2" "$2 was not recorded in $IPCVM_OBS: $why (claim: $BATS_TEST_DESCRIPTION)"
 		return 1
 	fi
-	if [[ ${IPCVM_VALUES[$2]} == SKIP ]]; then
-		ipcvm_record skip "$2" - - SKIP "$2 was not measured: ${IPCVM_VALUES[$2.why]//-/ }"
-		skip "$2 was not measured: ${IPCVM_VALUES[$2.why]//-/ }"
+	if [[ $IPCVM_V == SKIP ]]; then
+		ipcvm_value "$2.why" || IPCVM_V=unknown
+		ipcvm_record skip "$2" - - SKIP "$2 was not measured: ${IPCVM_V//-/ }"
+		skip "$2 was not measured: ${IPCVM_V//-/ }"
 	fi
-	printf -v "$1" '%s' "${IPCVM_VALUES[$2]}"
+	printf -v "$1" '%s' "$IPCVM_V"
 }
 
 # ---- judging --------------------------------------------------------------
@@ -450,20 +470,6 @@ cap_bit() {
 	esac
 }
 
-# meta_into VAR KEY: set VAR to meta KEY without a fork (status 1 when absent)
-meta_into() {
-	if [[ ${#IPCVM_METAV[@]} -eq 0 && -n ${IPCVM_META_INIT:-} ]]; then
-		eval "IPCVM_METAV=($IPCVM_META_INIT)"
-	fi
-	if [[ ${#IPCVM_METAV[@]} -gt 0 ]]; then
-		[[ -v IPCVM_METAV[$2] ]] || return 1
-		printf -v "$1" '%s' "${IPCVM_METAV[$2]}"
-		return 0
-	fi
-	local v
-	v=$(meta "$2") || return 1
-	printf -v "$1" '%s' "$v"
-}
 
 # cap_bit_into VAR NAME: cap_bit without a fork
 cap_bit_into() {

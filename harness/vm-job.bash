@@ -122,7 +122,7 @@ judge_run() {
 	: >"$log/judge.err"
 	for f in $all_families; do
 		[[ -e $srcdir/cases/$f.bats ]] || continue
-		IPCVM_SRCDIR=$srcdir IPCVM_BATS_LIBDIR=$batslib IPCVM_RESULTS=$run \
+		LC_ALL=C IPCVM_SRCDIR=$srcdir IPCVM_BATS_LIBDIR=$batslib IPCVM_RESULTS=$run \
 			"$bats" --tap "$srcdir/cases/$f.bats" >"$log/tap/$f.tap" 2>>"$log/judge.err"
 	done
 	for f in $all_families; do

@@ -7,9 +7,9 @@
 load ../ipcvm
 
 # observation names the cases read literally: expect NAME, read_obs VAR NAME,
-# lookup NAME
+# lookup_into VAR NAME, lookup NAME
 case_names() {
-	grep -ohE '(expect|read_obs [a-z_]+|lookup) +"?[a-z]+\.[a-z0-9_.]+' "$IPCVM_SRCDIR"/cases/*.bats |
+	grep -ohE '(expect|read_obs [a-z_]+|lookup_into [a-z_]+|lookup) +"?[a-z]+\.[a-z0-9_.]+' "$IPCVM_SRCDIR"/cases/*.bats |
 		awk '{ print $NF }' | tr -d '"' | sort -u
 }
 
