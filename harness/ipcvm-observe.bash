@@ -43,11 +43,11 @@ recording said: $(cat "$BATS_FILE_TMPDIR/record.err")"
 		return 0
 	fi
 	# Read both files here, once per family, into the texts every test
-	# searches (see ipcvm_value)
+	# searches (see ipcvm_find)
 	IPCVM_OBS_TEXT=$(ipcvm_kv_text "$IPCVM_OBS" obs) IPCVM_META_TEXT=$(ipcvm_kv_text "$IPCVM_META" meta)
 	export IPCVM_OBS_TEXT IPCVM_META_TEXT
 	# shellcheck disable=SC2034 # ipcvm.bash reads them
-	IPCVM_VALUES=() IPCVM_METAV=()
+	IPCVM_OBS_CACHE=() IPCVM_META_CACHE=()
 	# what every case checks first, looked up once
 	IPCVM_STATUS=$(lookup probe.status)
 	case $IPCVM_STATUS in

@@ -227,39 +227,31 @@ require_section() {
 # family file, in setup_file, into two texts of "name=value" lines
 # (IPCVM_OBS_TEXT, IPCVM_META_TEXT, exported to the tests), and a test
 # finds each value it reads with one regular expression match, kept in
-# IPCVM_VALUES or IPCVM_METAV for a second read: no per-test loop over
+# IPCVM_OBS_CACHE or IPCVM_META_CACHE for a second read: no per-test loop over
 # the file, no fork, and no cost for the values a test does not read.
 
-# ipcvm_value NAME: IPCVM_V is the recorded value of NAME; status 1 when
-# NAME was not recorded
-declare -gA IPCVM_VALUES=() IPCVM_METAV=()
-ipcvm_value() {
-	if [[ -v IPCVM_VALUES[$1] ]]; then
-		IPCVM_V=${IPCVM_VALUES[$1]}
+# ipcvm_find OBS|META NAME: IPCVM_V is NAME's value in the run's
+# observations (OBS) or in its meta.env (META, quotes removed); status 1
+# when it is absent.  A value found is kept in IPCVM_OBS_CACHE or
+# IPCVM_META_CACHE for a second read.
+# shellcheck disable=SC2034 # read through ipcvm_find's nameref
+declare -gA IPCVM_OBS_CACHE=() IPCVM_META_CACHE=()
+ipcvm_find() {
+	local -n ipcvm_cache=IPCVM_$1_CACHE ipcvm_text=IPCVM_$1_TEXT
+	if [[ -v ipcvm_cache[$2] ]]; then
+		IPCVM_V=${ipcvm_cache[$2]}
 		return 0
 	fi
-	[[ ${IPCVM_OBS_TEXT:-} =~ $'\n'"$1"=([^$'\n']*) ]] || return 1
+	[[ ${ipcvm_text:-} =~ $'\n'"$2"=([^$'\n']*) ]] || return 1
 	IPCVM_V=${BASH_REMATCH[1]}
-	IPCVM_VALUES[$1]=$IPCVM_V
-}
-
-# ipcvm_meta_value KEY: IPCVM_V is meta.env's KEY, quotes removed; status
-# 1 when absent
-ipcvm_meta_value() {
-	if [[ -v IPCVM_METAV[$1] ]]; then
-		IPCVM_V=${IPCVM_METAV[$1]}
-		return 0
-	fi
-	[[ ${IPCVM_META_TEXT:-} =~ $'\n'"$1"=([^$'\n']*) ]] || return 1
-	IPCVM_V=${BASH_REMATCH[1]}
-	IPCVM_METAV[$1]=$IPCVM_V
+	ipcvm_cache[$2]=$IPCVM_V
 }
 
 # lookup NAME: print the recorded value, or return 1 when NAME was not
 # recorded.
 lookup() { ipcvm_untraced ipcvm_lookup "$@"; }
 ipcvm_lookup() {
-	ipcvm_value "$1" || return 1
+	ipcvm_find OBS "$1" || return 1
 	printf '%s\n' "$IPCVM_V"
 }
 
@@ -267,20 +259,20 @@ ipcvm_lookup() {
 # fork (a case's $(lookup NAME) costs a process); status 1, VAR untouched,
 # when NAME was not recorded
 lookup_into() {
-	ipcvm_value "$2" || return 1
+	ipcvm_find OBS "$2" || return 1
 	printf -v "$1" '%s' "$IPCVM_V"
 }
 
 # meta KEY: a meta.env value, quotes removed; status 1 when absent
 meta() { ipcvm_untraced ipcvm_meta "$@"; }
 ipcvm_meta() {
-	ipcvm_meta_value "$1" || return 1
+	ipcvm_find META "$1" || return 1
 	printf '%s\n' "$IPCVM_V"
 }
 
 # meta_into VAR KEY: set VAR to meta KEY without a fork (status 1 when absent)
 meta_into() {
-	ipcvm_meta_value "$2" || return 1
+	ipcvm_find META "$2" || return 1
 	printf -v "$1" '%s' "$IPCVM_V"
 }
 
@@ -289,7 +281,7 @@ meta_into() {
 # case; one the probe recorded as SKIP skips it.
 read_obs() { ipcvm_untraced ipcvm_read_obs "$@"; }
 ipcvm_read_obs() {
-	if ! ipcvm_value "$2"; then
+	if ! ipcvm_find OBS "$2"; then
 		local why="the probe does not measure it" broken
 		# a section that died may have been the one to record it
 		broken=$(cut -f 2,3 <<<"$IPCVM_SECTIONS_NOT_OK" | sort -u | tr '\t\n' ' ,')
@@ -299,7 +291,7 @@ ipcvm_read_obs() {
 		return 1
 	fi
 	if [[ $IPCVM_V == SKIP ]]; then
-		ipcvm_value "$2.why" || IPCVM_V=unknown
+		ipcvm_find OBS "$2.why" || IPCVM_V=unknown
 		ipcvm_record skip "$2" - - SKIP "$2 was not measured: ${IPCVM_V//-/ }"
 		skip "$2 was not measured: ${IPCVM_V//-/ }"
 	fi
