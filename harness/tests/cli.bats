@@ -243,7 +243,8 @@ set_obs() {
 json_with_awk() {
 	local src=$BATS_TEST_TMPDIR/src bin=$BATS_TEST_TMPDIR/bin-$1
 	mkdir -p "$src/harness" "$src/cases" "$bin"
-	ln -sf "$IPCVM_SRCDIR/harness/ipcvm" "$IPCVM_SRCDIR/harness/ipcvm.bash" "$IPCVM_SRCDIR/harness/quote.awk" \
+	ln -sf "$IPCVM_SRCDIR/harness/ipcvm" "$IPCVM_SRCDIR/harness/ipcvm.bash" "$IPCVM_SRCDIR/harness/ipcvm-observe.bash" \
+		"$IPCVM_SRCDIR/harness/quote.awk" \
 		"$IPCVM_SRCDIR/harness/validate.awk" "$src/harness/"
 	# (%test: Bats would take an @test line here for one of this file)
 	sed 's/^%test/@test/' >"$src/cases/fifo.bats" <<-'EOF'

@@ -32,39 +32,65 @@ live_members() { ps -o pid=,stat=,args= -g "$1" 2>/dev/null | awk '$2 !~ /^Z/'; 
 # scratch_leftovers: what the runs left in their scratch TMPDIR
 scratch_leftovers() { find "$TMPDIR" -mindepth 1 2>/dev/null; }
 
+# interrupt TAG SIG DELAY CMD...: run CMD in a process group of its own,
+# like a terminal's job, so that SIG reaches the harness, the probe and
+# its helpers at once; send SIG after DELAY seconds and wait (at most 20
+# s) for every process of the group to end.  Prints the group's processes
+# still alive, one a line after "TAG: process", and a run it had to kill.  Every process of the run
+# holds the pipe to `cat`: cat ends when the last of them is gone, which
+# is how we wait for the whole run to stop.
+interrupt() {
+	local tag=$1 sig=$2 delay=$3 group reader
+	shift 3
+	rm -f "$BATS_TEST_TMPDIR/group"
+	# shellcheck disable=SC2016 # the inner shell expands them
+	setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$BATS_TEST_TMPDIR/group" "$@" 2>&1 | cat >/dev/null &
+	reader=$!
+	sleep "$delay"	# a random moment to interrupt, not a wait for the run
+	group=$(cat "$BATS_TEST_TMPDIR/group" 2>/dev/null) || group=
+	[[ -n $group ]] && kill -s "$sig" -- "-$group" 2>/dev/null
+	# bounded: a run that ignores the signal is a failure, not a hang
+	if ! timeout 20 tail --pid="$reader" -f /dev/null; then
+		[[ -n $group ]] && kill -KILL -- "-$group" 2>/dev/null
+		echo "$tag: still running 20 s after SIG$sig (killed)"
+	fi
+	wait "$reader" || true
+	[[ -z $group ]] || live_members "$group" | sed "s/^/$tag: process /"
+}
+
 @test "ROBUST-INTERRUPT: SIGINT or SIGTERM at any moment of a recording leaves no IPC object, file or process behind" {
-	local before i sig delay group reader left=""
+	local before i sig left=""
 	before=$(sysv_listing)
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		sig=INT; ((i % 2)) && sig=TERM
-		delay=0.$((RANDOM % 9))$((RANDOM % 10))
-		# A process group of its own, like a terminal's job, so the signal
-		# reaches the harness, the probe and its helpers at once.  Every
-		# process of the run holds the pipe to `cat`: cat ends when the last
-		# of them is gone, which is how we wait for the whole run to stop.
-		# shellcheck disable=SC2016,SC2086 # the inner shell expands them; FAMILIES is a list
-		setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$BATS_TEST_TMPDIR/group$i" \
-			"$IPCVM_SRCDIR/harness/ipcvm" record --out "$BATS_TEST_TMPDIR/run$i" $FAMILIES \
-			2>&1 | cat >/dev/null &
-		reader=$!
-		sleep "$delay"	# a random moment to interrupt, not a wait for the run
-		group=$(cat "$BATS_TEST_TMPDIR/group$i" 2>/dev/null) || group=
-		[[ -n $group ]] && kill -s "$sig" -- "-$group" 2>/dev/null
-		# bounded: a run that ignores the signal is a failure, not a hang
-		if ! timeout 20 tail --pid="$reader" -f /dev/null; then
-			[[ -n $group ]] && kill -KILL -- "-$group" 2>/dev/null
-			fail "run $i was still running 20 s after SIG$sig"
-		fi
-		wait "$reader" || true
-		[[ -n $group ]] && left+=$(live_members "$group" | sed "s/^/run $i: process /")
-		left+=$(scratch_leftovers)
+		# shellcheck disable=SC2086 # FAMILIES is a list
+		left+=$(interrupt "run $i" "$sig" "0.$((RANDOM % 9))$((RANDOM % 10))" \
+			"$IPCVM_SRCDIR/harness/ipcvm" record --out "$BATS_TEST_TMPDIR/run$i" $FAMILIES
+			scratch_leftovers | sed "s/^/run $i, SIG$sig: /"
+			rm -rf "${TMPDIR:?}"/*)$'\n'
 	done
-	[[ -z $left ]] || fail "interrupted runs left behind:
+	[[ -z ${left//$'\n'/} ]] || fail "interrupted runs left behind:
 $left"
 	[[ $(sysv_listing) == "$before" ]] || fail "System V objects before the interrupted runs:
 $before
 and after:
 $(sysv_listing)"
+}
+
+@test "ROBUST-INTERRUPT-JUDGE: SIGINT, SIGTERM or SIGHUP while verify or json judges a run leaves no file behind, Bats' own run directory included" {
+	local i sig cmd left="" sigs=(INT TERM HUP)
+	# shellcheck disable=SC2086 # FAMILIES is a list
+	ipcvm record --out "$BATS_TEST_TMPDIR/run" $FAMILIES >/dev/null 2>&1 || true
+	for i in 1 2 3 4 5 6; do
+		sig=${sigs[i % 3]} cmd=verify
+		((i % 2)) || cmd=json
+		left+=$(interrupt "$cmd $i" "$sig" "0.$((3 + RANDOM % 6))" \
+			"$IPCVM_SRCDIR/harness/ipcvm" "$cmd" "$BATS_TEST_TMPDIR/run"
+			scratch_leftovers | sed "s/^/$cmd $i, SIG$sig: /"
+			rm -rf "${TMPDIR:?}"/*)$'\n'
+	done
+	[[ -z ${left//$'\n'/} ]] || fail "interrupted judges left behind:
+$left"
 }
 
 @test "ROBUST-CONCURRENT: two recordings at once do not disturb each other, and both judge clean" {
