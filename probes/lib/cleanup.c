@@ -148,6 +148,8 @@ void cleanup_done_ipc(int id)
 
 /* undo the entries that MINE accepts, newest first; async-signal-safe:
  * only system calls */
+static int owned_by(const struct undo *u, pid_t who);
+
 void undo_where(int (*mine)(const struct undo *, pid_t), pid_t who)
 {
 	int saved = errno;
@@ -163,11 +165,22 @@ void undo_where(int (*mine)(const struct undo *, pid_t), pid_t who)
 		case UNDO_MSGQ: msgctl(u->id, IPC_RMID, NULL); break;
 		case UNDO_SHM: shmctl(u->id, IPC_RMID, NULL); break;
 		case UNDO_SEM: semctl(u->id, 0, IPC_RMID); break;
-		case UNDO_CHILD:
-			kill(u->id, SIGKILL);
-			while (waitpid(u->id, NULL, 0) == -1 && errno == EINTR)
+		case UNDO_CHILD: {
+			pid_t child = u->id;
+
+			u->kind = UNDO_NONE;
+			kill(child, SIGKILL);
+			while (waitpid(child, NULL, 0) == -1 && errno == EINTR)
 				;
+			/* What the child made after this sweep began is past
+			 * the index it started from, and the SIGKILL kept the
+			 * child from undoing it (a SIGTERM to the whole group
+			 * reaches a section while it holds signals to register
+			 * a file): sweep again for the child's entries. */
+			undo_where(owned_by, child);
+			undo_where(made_under, child);
 			break;
+		}
 		case UNDO_NONE: break;
 		}
 		u->kind = UNDO_NONE;
