@@ -10,10 +10,11 @@
 # Bash, because Bats is.
 
 # Speed: Bats runs every @test in a new Bash that sources the case file
-# and this one, and traces the test with a DEBUG trap that costs about half
-# a millisecond for every command run, in the helpers too.  So the helpers
-# the cases call run their work with the trap off (ipcvm_untraced), and
-# observe() reads FAMILY.obs and meta.env once per family file.
+# and this one, and traces the test with a DEBUG trap that costs about a
+# tenth of a millisecond for every command run, in the helpers too.  So
+# the helpers the cases call run their work with the trap off
+# (ipcvm_untraced), and observe() reads FAMILY.obs and meta.env once per
+# family file.
 
 : "${IPCVM_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
 # make check sets IPCVM_VERDICT_DIR for the case files; the harness's own
@@ -227,8 +228,8 @@ require_section() {
 # family file, in setup_file, into two texts of "name=value" lines
 # (IPCVM_OBS_TEXT, IPCVM_META_TEXT, exported to the tests), and a test
 # finds each value it reads with one regular expression match, kept in
-# IPCVM_OBS_CACHE or IPCVM_META_CACHE for a second read: no per-test loop over
-# the file, no fork, and no cost for the values a test does not read.
+# IPCVM_OBS_CACHE or IPCVM_META_CACHE for a second read: no per-test loop
+# over the file, no fork, and no cost for the values a test does not read.
 
 # ipcvm_find OBS|META NAME: IPCVM_V is NAME's value in the run's
 # observations (OBS) or in its meta.env (META, quotes removed); status 1
@@ -358,21 +359,13 @@ ipcvm_claim_fails() {
 
 # ---- prerequisites ----------------------------------------------------------
 
-# cap_bit NAME: the bit of capability NAME (capabilities(7))
+# cap_bit NAME: print the bit of capability NAME (capabilities(7))
 cap_bit() {
-	case $1 in
-	CAP_SETGID) echo 6 ;;
-	CAP_SETUID) echo 7 ;;
-	CAP_IPC_LOCK) echo 14 ;;
-	CAP_IPC_OWNER) echo 15 ;;
-	CAP_SYS_ADMIN) echo 21 ;;
-	CAP_SYS_RESOURCE) echo 24 ;;
-	*) ipcvm_error - "cap_bit: unknown capability $1 (bug in the case)" ;;
-	esac
+	local bit
+	cap_bit_into bit "$1" && printf '%s\n' "$bit"
 }
 
-
-# cap_bit_into VAR NAME: cap_bit without a fork
+# cap_bit_into VAR NAME: set VAR to cap_bit NAME without a fork
 cap_bit_into() {
 	case $2 in
 	CAP_SETGID) printf -v "$1" 6 ;;
